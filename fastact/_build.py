@@ -1,0 +1,45 @@
+"""Turn a table entry's kernels into NumPy ufuncs, one loop per dtype."""
+
+import numpy as np
+
+from ._capi import make_ufunc
+from ._elementary import kernel
+from ._loops import compile_loop
+
+# float32 first: NumPy picks the first loop the inputs cast to safely, so a
+# float64-first ufunc would silently return float64 for float32 input.
+LOOP_DTYPES = (np.float32, np.float64)
+
+
+def _with_defaults(function, defaults):
+    @kernel
+    def fixed(*args):
+        return function(*args, *defaults)
+
+    return fixed
+
+
+def _times_grad(function):
+    @kernel
+    def backward(grad, *args):
+        return grad * function(*args)
+
+    return backward
+
+
+def scalar_kernel(spec):
+    """The float64 scalar function of the ufunc's inputs, in input order."""
+    activation = spec.activation
+    function = activation.kernel(spec.role)
+    if activation.params and not spec.parametric:
+        function = _with_defaults(function, tuple(float(p.default) for p in activation.params))
+    if spec.role == "backward":
+        function = _times_grad(function)
+    return function
+
+
+def build_ufunc(spec):
+    function = scalar_kernel(spec)
+    loops = [(dtype, compile_loop(function, spec.nin, dtype, spec.name)) for dtype in LOOP_DTYPES]
+    return make_ufunc(spec.name, spec.doc, spec.nin, loops)
+

@@ -1,0 +1,143 @@
+"""What an activation is, and the names and docs of the ufuncs made from one.
+
+Naming scheme, the same for every activation ``f``:
+
+==================  =====================  ==========================================
+ufunc               inputs                 value
+==================  =====================  ==========================================
+``f``               x, *params             f(x)
+``df``              x, *params             f'(x)
+``d2f``             x, *params             f''(x)
+``df_from_output``  y, *params             f'(x) written in y = f(x)
+``f_backward``      grad, x, *params       grad * f'(x), fused
+==================  =====================  ==========================================
+
+An activation with parameters gives the five ufuncs twice: under its own name
+with the parameters fixed at their defaults (``leaky_relu(x)``), and under its
+``general_name`` with the parameters as extra inputs (``prelu(x, slope)``).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+ROLES = ("forward", "derivative", "second_derivative", "derivative_from_output", "backward")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    default: float
+    doc: str
+
+
+@dataclass(frozen=True)
+class Activation:
+    """One table entry. Kernels are scalar float64 functions of (x, *params)."""
+
+    name: str
+    summary: str
+    forward: Callable
+    derivative: Callable
+    second_derivative: Callable
+    derivative_from_output: Callable | None = None
+    params: tuple = ()
+    general_name: str | None = None
+    edges: str = ""
+    family: str = ""
+
+    def kernel(self, role):
+        if role == "backward":
+            return self.derivative
+        return getattr(self, role)
+
+
+@dataclass(frozen=True)
+class UfuncSpec:
+    """One public ufunc: which activation, which role, and whether parameters are inputs."""
+
+    name: str
+    activation: Activation
+    role: str
+    parametric: bool
+
+    @property
+    def base_name(self):
+        return self.activation.general_name if self.parametric else self.activation.name
+
+    @property
+    def input_names(self):
+        first = {"derivative_from_output": ("y",), "backward": ("grad", "x")}.get(self.role, ("x",))
+        params = tuple(p.name for p in self.activation.params) if self.parametric else ()
+        return first + params
+
+    @property
+    def nin(self):
+        return len(self.input_names)
+
+    @property
+    def doc(self):
+        return _doc(self)
+
+
+def ufunc_name(base, role):
+    return {
+        "forward": base,
+        "derivative": f"d{base}",
+        "second_derivative": f"d2{base}",
+        "derivative_from_output": f"d{base}_from_output",
+        "backward": f"{base}_backward",
+    }[role]
+
+
+def ufunc_specs(activations):
+    """Every public ufunc the table defines, by name, in table order."""
+    specs = {}
+    for activation in activations:
+        forms = [False] + ([True] if activation.params else [])
+        for parametric in forms:
+            for role in ROLES:
+                if role == "derivative_from_output" and activation.derivative_from_output is None:
+                    continue
+                base = activation.general_name if parametric else activation.name
+                spec = UfuncSpec(ufunc_name(base, role), activation, role, parametric)
+                if spec.name in specs:
+                    raise ValueError(f"activation table defines {spec.name!r} twice")
+                specs[spec.name] = spec
+    return specs
+
+
+_ROLE_SENTENCES = {
+    "forward": "{summary}",
+    "derivative": "First derivative of `{base}` in x.",
+    "second_derivative": "Second derivative of `{base}` in x.",
+    "derivative_from_output": "First derivative of `{base}`, computed from its output y = {base}(x).",
+    "backward": "Backward pass of `{base}`: grad * {base}'(x) in one pass.",
+}
+
+
+def _doc(spec):
+    activation = spec.activation
+    lines = [
+        f"{spec.name}({', '.join(spec.input_names)})",
+        "",
+        _ROLE_SENTENCES[spec.role].format(summary=activation.summary, base=spec.base_name),
+        "",
+    ]
+    if activation.params:
+        if spec.parametric:
+            lines.append("Parameters are ufunc inputs and broadcast like x:")
+            lines += [
+                f"    {p.name}: {p.doc} (`{activation.name}` fixes it at {p.default!r})"
+                for p in activation.params
+            ]
+        else:
+            fixed = ", ".join(f"{p.name}={p.default!r}" for p in activation.params)
+            lines.append(f"With {fixed}; `{activation.general_name}` takes them as inputs.")
+        lines.append("")
+    if activation.edges:
+        lines += [activation.edges, ""]
+    lines.append(
+        "float32 in, float32 out; float64 and integers give float64. Never sets "
+        "floating-point warnings; nan in, nan out."
+    )
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Scalar activation formulas, one module per family. float64 in, float64 out."""

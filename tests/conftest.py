@@ -1,0 +1,39 @@
+import os
+
+import numpy as np
+import pytest
+from hypothesis import settings
+
+import fastact
+
+settings.register_profile("ci", derandomize=True, deadline=None, max_examples=200)
+settings.register_profile("dev", deadline=None, max_examples=200)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+DTYPES = (np.float32, np.float64)
+
+# (ufunc name, dtype) -> (max ULP error, worst input), filled by test_accuracy.
+MEASURED_ULP = {}
+
+
+def ufunc(name):
+    return getattr(fastact, name)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not MEASURED_ULP:
+        return
+    terminalreporter.section("max ULP error against mpmath (full-range grids)")
+    names = sorted({name for name, _ in MEASURED_ULP}, key=list(fastact.UFUNCS).index)
+    terminalreporter.write_line(f"{'ufunc':32s} {'float32':>9s} {'float64':>9s}")
+    for name in names:
+        cells = []
+        for dtype in DTYPES:
+            value = MEASURED_ULP.get((name, dtype.__name__))
+            cells.append(f"{value[0]:9.3f}" if value else f"{'-':>9s}")
+        terminalreporter.write_line(f"{name:32s} {' '.join(cells)}")
+
+
+@pytest.fixture(params=DTYPES, ids=lambda d: d.__name__)
+def dtype(request):
+    return request.param

@@ -1,0 +1,62 @@
+"""Fixed input grids over the whole range of a float dtype."""
+
+import numpy as np
+
+
+def full_range_grid(dtype):
+    """Finite and infinite values of ``dtype``: subnormals to the maximum, both signs.
+
+    Dense where activations change fastest (|x| < 40), dense again where
+    exp(-|x|) leaves the normal range and underflows (the saturated tails),
+    logarithmically spaced elsewhere, plus the special values. nan is tested
+    on its own.
+    """
+    dtype = np.dtype(dtype).type
+    info = np.finfo(dtype)
+    exponents = np.linspace(np.log2(float(info.smallest_subnormal)), np.log2(float(info.max)), 700)
+    magnitudes = np.exp2(exponents[:-1])  # the last would round past max
+    underflow_edge = -np.log(float(info.smallest_subnormal))  # 745 (float64), 103 (float32)
+    normal_edge = -np.log(float(info.tiny))  # 708 (float64), 87 (float32)
+    tails = np.linspace(normal_edge - 20, underflow_edge + 20, 401)
+    specials = [
+        0.0,
+        info.smallest_subnormal,
+        info.tiny,
+        info.eps,
+        0.5,
+        1.0,
+        2.0,
+        np.sqrt(float(info.max)),
+        info.max,
+        np.nextafter(info.max, dtype(0)),
+        np.inf,
+    ]
+    positive = np.concatenate([magnitudes, tails, np.asarray(specials, dtype=np.float64)])
+    with np.errstate(over="ignore"):
+        positive = positive.astype(dtype)
+    dense = np.linspace(-40, 40, 1601).astype(dtype)
+    grid = np.unique(np.concatenate([positive, -positive, dense]))
+    return np.concatenate([grid, np.array([-0.0], dtype=dtype)])  # unique() folds -0.0 into 0.0
+
+
+SPECIAL_VALUES = [
+    0.0,
+    -0.0,
+    5e-324,
+    -5e-324,
+    1e-310,
+    -1e-310,
+    1e-45,
+    -1e-45,
+    700.0,
+    -700.0,
+    745.0,
+    -745.0,
+    800.0,
+    -800.0,
+    1e308,
+    -1e308,
+    np.inf,
+    -np.inf,
+    np.nan,
+]
