@@ -68,7 +68,7 @@ def dleaky_relu(x, slope):
 
 @kernel
 def d2leaky_relu(x, slope):
-    return _zero_keeping_nan(x) if slope == slope else slope
+    return _zero_keeping_nan(x)
 
 
 @kernel
