@@ -169,13 +169,16 @@ def tuple_scale(typingctx, values, factor):
 
 
 def _source_fingerprint():
-    """Hash of the package's source: a changed formula must not hit a stale cache.
+    """Hash of the kernels' source (formulas, _elementary, _loops, _build).
+
+    A changed formula must not hit a stale cache.
 
     Numba invalidates a cached function only when its own file changes; the
     kernels live in other modules, so each loop's name carries this hash.
     """
+    package = pathlib.Path(__file__).parent
     digest = hashlib.sha256()
-    for path in sorted(pathlib.Path(__file__).parent.rglob("*.py")):
+    for path in sorted([*package.glob("formulas/*.py"), *package.glob("_[elb]*.py")]):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 

@@ -79,6 +79,21 @@ class UfuncSpec:
         return _doc(self)
 
 
+def bind(spec, functions):
+    """A function of the ufunc's inputs, from per-role functions of (x or y, *params).
+
+    Used for the Python-level companions of each ufunc (mpmath references,
+    NumPy textbook formulas): the backward form is grad times the derivative,
+    and fixed forms append the parameter defaults.
+    """
+    defaults = () if spec.parametric else tuple(p.default for p in spec.activation.params)
+    if spec.role == "backward":
+        derivative = functions["derivative"]
+        return lambda grad, x, *params: grad * derivative(x, *params, *defaults)
+    function = functions[spec.role]
+    return lambda first, *params: function(first, *params, *defaults)
+
+
 def ufunc_name(base, role):
     return {
         "forward": base,

@@ -9,37 +9,18 @@ import numpy as np
 import pytest
 
 import fastact
+from fastact._grids import full_range_grid, inputs_on
+from fastact._mpmath_reference import PARAMETER_SAMPLES, PRECISION_BITS, reference
+from fastact._ulp import max_ulp_error
 
 from conftest import DTYPES, MEASURED_ULP, ufunc
-from grids import full_range_grid
-from references import PARAMETER_SAMPLES, PRECISION_BITS, reference
-from ulp import max_ulp_error
 
 BOUND_ULP = {"forward": 2.0}
 DERIVATIVE_BOUND_ULP = 4.0
 
 
 def parameter_sets(spec):
-    activation = spec.activation
-    if not spec.parametric:
-        return [tuple(p.default for p in activation.params)]
-    return PARAMETER_SAMPLES[activation.name]
-
-
-def reference_inputs(spec, params, dtype):
-    """The reference's inputs on the grid: x (or y = f(x)), grad for backward, then params."""
-    x = full_range_grid(dtype)
-    # The general form takes parameters as dtype inputs; the fixed form bakes in the float default.
-    param_arrays = tuple(dtype(p) if spec.parametric else p for p in params)
-    if spec.role == "derivative_from_output":
-        forward = ufunc(spec.base_name)
-        first = (forward(x, *param_arrays) if spec.parametric else forward(x),)
-    elif spec.role == "backward":
-        grad = np.random.default_rng(0).uniform(-3, 3, x.size).astype(dtype)
-        first = (grad, x)
-    else:
-        first = (x,)
-    return first + param_arrays
+    return PARAMETER_SAMPLES[spec.activation.name] if spec.parametric else [()]
 
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: d.__name__)
@@ -47,12 +28,12 @@ def reference_inputs(spec, params, dtype):
 def test_max_ulp_error(name, dtype):
     spec = fastact.UFUNCS[name]
     bound = BOUND_ULP.get(spec.role, DERIVATIVE_BOUND_ULP)
-    exact_function = reference(spec.activation.name, spec.role)
+    exact_function = reference(spec)
     worst = (0.0, None)
     with mp.workprec(PRECISION_BITS):
         for params in parameter_sets(spec):
-            inputs = reference_inputs(spec, params, dtype)
-            computed = ufunc(name)(*(inputs if spec.parametric else inputs[: spec.nin]))
+            inputs = inputs_on(spec, full_range_grid(dtype), params)
+            computed = ufunc(name)(*inputs)
             assert computed.dtype == dtype
             columns = np.broadcast_arrays(*inputs)
             exacts = [exact_function(*(mp.mpf(float(c[i])) for c in columns)) for i in range(computed.size)]

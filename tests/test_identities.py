@@ -5,11 +5,11 @@ import numpy as np
 import pytest
 
 import fastact
+from fastact._grids import full_range_grid
+from fastact._mpmath_reference import KINKS, PRECISION_BITS, REFERENCES
+from fastact._ulp import max_ulp_error
 
 from conftest import ufunc
-from grids import full_range_grid
-from references import KINKS, PRECISION_BITS, REFERENCES
-from ulp import max_ulp_error
 
 NUMERICAL_DERIVATIVE_BOUND_ULP = 4.0
 

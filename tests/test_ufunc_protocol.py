@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 import fastact
+from fastact._grids import SPECIAL_VALUES
 
 from conftest import ufunc
-from grids import SPECIAL_VALUES
 
 NAMES = list(fastact.UFUNCS)
 

@@ -9,6 +9,8 @@ arguments (x or y, then the parameters).
 
 import mpmath as mp
 
+from ._schema import bind
+
 PRECISION_BITS = 160
 
 
@@ -67,10 +69,6 @@ PARAMETER_SAMPLES = {
 }
 
 
-def reference(activation_name, role):
-    """The reference function of (x or y, *params); backward is grad * derivative."""
-    table = REFERENCES[activation_name]
-    if role == "backward":
-        derivative = table["derivative"]
-        return lambda grad, x, *params: grad * derivative(x, *params)
-    return table[role]
+def reference(spec):
+    """The mpmath reference for a ufunc spec, a function of the ufunc's inputs."""
+    return bind(spec, REFERENCES[spec.activation.name])
