@@ -9,11 +9,12 @@ import threading
 
 from ._schema import ufunc_specs
 from ._table import ACTIVATIONS
+from ._threads import get_num_threads, set_num_threads
 
 __version__ = "0.1.0"
 
 UFUNCS = ufunc_specs(ACTIVATIONS)
-__all__ = ["ACTIVATIONS", "UFUNCS", *UFUNCS]
+__all__ = ["ACTIVATIONS", "UFUNCS", "get_num_threads", "set_num_threads", *UFUNCS]
 
 _build_lock = threading.Lock()
 

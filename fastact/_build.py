@@ -5,6 +5,7 @@ import numpy as np
 from ._capi import make_ufunc
 from ._elementary import kernel
 from ._loops import compile_loop
+from ._threads import data_block
 
 # float32 first: NumPy picks the first loop the inputs cast to safely, so a
 # float64-first ufunc would silently return float64 for float32 input.
@@ -40,6 +41,9 @@ def scalar_kernel(spec):
 
 def build_ufunc(spec):
     function = scalar_kernel(spec)
-    loops = [(dtype, compile_loop(function, spec.nin, dtype, spec.name)) for dtype in LOOP_DTYPES]
+    loops = []
+    for dtype in LOOP_DTYPES:
+        loop = compile_loop(function, spec.nin, dtype, spec.name)
+        loops.append((dtype, loop, data_block(loop.address)))
     return make_ufunc(spec.name, spec.doc, spec.nin, loops)
 

@@ -46,19 +46,19 @@ _KEEPALIVE = []
 def make_ufunc(name, doc, nin, loops):
     """A ``numpy.ufunc`` with one output.
 
-    ``loops`` is a sequence of ``(dtype, loop)`` pairs in the order NumPy should
-    try them, each loop a compiled cfunc taking ``nin`` inputs of that dtype and
-    writing one output of it.
+    ``loops`` is a sequence of ``(dtype, loop, data)`` in the order NumPy should
+    try them: a compiled cfunc taking ``nin`` inputs of that dtype and writing
+    one output of it, and the ctypes object NumPy passes it as ``data``.
     """
     count = len(loops)
-    functions = (ctypes.c_void_p * count)(*[loop.address for _, loop in loops])
-    data = (ctypes.c_void_p * count)()
-    type_codes = bytes(np.dtype(dtype).num for dtype, _ in loops for _ in range(nin + 1))
+    functions = (ctypes.c_void_p * count)(*[loop.address for _, loop, _ in loops])
+    data = (ctypes.c_void_p * count)(*[ctypes.addressof(block) for _, _, block in loops])
+    type_codes = bytes(np.dtype(dtype).num for dtype, _, _ in loops for _ in range(nin + 1))
     type_buffer = ctypes.create_string_buffer(type_codes, len(type_codes))
     name_bytes = name.encode()
     doc_bytes = doc.encode()
     ufunc = _from_func_and_data(
         functions, data, type_buffer, count, nin, 1, _PyUFunc_None, name_bytes, doc_bytes, 0
     )
-    _KEEPALIVE.append((functions, data, type_buffer, name_bytes, doc_bytes, [loop for _, loop in loops]))
+    _KEEPALIVE.append((functions, data, type_buffer, name_bytes, doc_bytes, loops))
     return ufunc

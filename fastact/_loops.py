@@ -22,6 +22,8 @@ from numba import cfunc, types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
+from ._threads import split_over_threads, thread_count
+
 LOOP_SIGNATURE = types.void(
     types.CPointer(types.voidptr),  # char **args
     types.CPointer(types.intp),  # npy_intp *dimensions
@@ -140,6 +142,10 @@ KERNEL = NIN = ITEMSIZE = CONTIGUOUS = LIKE = None
 
 def _loop_template(args, dimensions, steps, data):
     n = dimensions[0]
+    threads = thread_count(data, n)
+    if threads > 1:
+        split_over_threads(args, n, steps, data, NIN + 1, threads)
+        return
     inputs = pointers(args, NIN)
     output = args[NIN]
     in_steps = strides(steps, NIN)
@@ -178,7 +184,7 @@ def _source_fingerprint():
     """
     package = pathlib.Path(__file__).parent
     digest = hashlib.sha256()
-    for path in sorted([*package.glob("formulas/*.py"), *package.glob("_[elb]*.py")]):
+    for path in sorted([*package.glob("formulas/*.py"), *package.glob("_[elbt]*.py")]):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 

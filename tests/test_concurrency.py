@@ -6,8 +6,10 @@ import textwrap
 import threading
 
 import numpy as np
+import pytest
 
 import fastact
+from fastact._threads import DEFAULT_GRAIN
 
 SIZES = (10, 1_000, 3_000_000)  # the largest crosses the threading threshold
 
@@ -34,6 +36,42 @@ def test_eight_threads_many_calls_give_the_serial_results():
     for thread in threads:
         thread.join()
     assert failures == []
+
+
+@pytest.fixture
+def threads_on_tiny_arrays():
+    """Split every call with more than 3 elements over 3 threads, then restore the defaults."""
+    threads = fastact.get_num_threads()
+    fastact.set_num_threads(3, grain=1)
+    yield
+    fastact.set_num_threads(threads, grain=DEFAULT_GRAIN)
+
+
+@pytest.mark.parametrize("name", list(fastact.UFUNCS))
+def test_threaded_split_matches_serial_for_every_layout(name, threads_on_tiny_arrays):
+    u = getattr(fastact, name)
+    rng = np.random.default_rng(11)
+    base = [rng.uniform(-4, 4, (9, 130)) for _ in range(u.nin)]
+    layouts = {
+        "contiguous": base,
+        "strided": [a[::2, ::-3] for a in base],
+        "broadcast": [base[0]] + [np.float64(0.3)] * (u.nin - 1),
+        "float32": [a.astype(np.float32) for a in base],
+    }
+    for layout, inputs in layouts.items():
+        threaded = u(*inputs)
+        masked = np.zeros_like(threaded)
+        u(*inputs, out=masked, where=threaded > 0)
+        fastact.set_num_threads(1)
+        serial = u(*inputs)
+        fastact.set_num_threads(3, grain=1)
+        np.testing.assert_array_equal(threaded, serial, err_msg=layout)
+        np.testing.assert_array_equal(masked, np.where(serial > 0, serial, 0), err_msg=layout)
+
+
+def test_set_num_threads_rejects_zero():
+    with pytest.raises(ValueError, match="threads must be >= 1"):
+        fastact.set_num_threads(0)
 
 
 def test_lazy_build_from_many_threads_gives_one_ufunc():
