@@ -34,13 +34,12 @@ class ElementwiseBenchmark:
         with np.errstate(all="ignore"):
             self.function(*self.inputs)  # compile, fill caches
 
+    # Inputs are ordinary (|x| <= 5): no formula warns, so no errstate context in the timed call.
     def time_call(self, role, which, dtype, size):
-        with np.errstate(all="ignore"):
-            self.function(*self.inputs)
+        self.function(*self.inputs)
 
     def peakmem_call(self, role, which, dtype, size):
-        with np.errstate(all="ignore"):
-            self.function(*self.inputs)
+        self.function(*self.inputs)
 
 
 for _activation in fastact.ACTIVATIONS:
