@@ -16,6 +16,7 @@ on-disk cache stays valid across processes.
 """
 
 import ctypes
+import functools
 import os
 
 import numpy as np
@@ -127,12 +128,17 @@ def _call_loop(typingctx, loop, args, count, steps, data):
 _TASK_HEADER = 4
 
 
-@cfunc(types.voidptr(types.voidptr), cache=True)
 def _trampoline(task):
     fields = carray(as_int64_pointer(task), _TASK_HEADER)
     base = address_of(task)
     _call_loop(fields[0], base + 8 * _TASK_HEADER, base + 16, fields[3], fields[1])
     return task
+
+
+@functools.cache
+def trampoline_address():
+    """Compiled on first use, not at import: loading any compiled code costs Numba ~0.3 s once."""
+    return cfunc(types.voidptr(types.voidptr), cache=True)(_trampoline).address
 
 
 @njit(inline="always")
@@ -200,7 +206,7 @@ _serial_block = (ctypes.c_int64 * BLOCK_SIZE)(0, 1, 0, 0, DEFAULT_GRAIN)
 def data_block(loop_address):
     """The data block for a compiled loop (kept alive here, updated by ``set_num_threads``)."""
     block = (ctypes.c_int64 * BLOCK_SIZE)()
-    block[TRAMPOLINE] = _trampoline.address
+    block[TRAMPOLINE] = trampoline_address()
     block[LOOP] = loop_address
     block[SERIAL_BLOCK] = ctypes.addressof(_serial_block)
     block[MAX_THREADS] = _settings["threads"]
