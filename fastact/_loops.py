@@ -134,6 +134,40 @@ def clear_fp_status(typingctx):
     return types.void(), codegen
 
 
+BLOCK = 512  # float64s of stack for in-place loops: 4 KiB, stays in L1
+FLOAT64_SIZE = 8
+
+
+@intrinsic
+def stack_block(typingctx):
+    """A pointer to BLOCK float64s on the stack, uninitialized.
+
+    Allocated in the function's entry block, like cgutils.alloca_once but
+    without its zero fill (a 4 KiB memset on every call).
+    """
+
+    def codegen(context, builder, sig, llargs):
+        with builder.goto_entry_block():
+            block = builder.alloca(ir.ArrayType(ir.DoubleType(), BLOCK))
+        return builder.bitcast(block, cgutils.voidptr_t)
+
+    return types.voidptr(), codegen
+
+
+@intrinsic
+def is_any(typingctx, pointers, pointer):
+    """Whether ``pointer`` equals any entry of the tuple ``pointers``."""
+
+    def codegen(context, builder, sig, llargs):
+        tup, target = llargs
+        result = cgutils.false_bit
+        for j in range(len(pointers)):
+            result = builder.or_(result, builder.icmp_unsigned("==", builder.extract_value(tup, j), target))
+        return result
+
+    return types.boolean(pointers, pointer), codegen
+
+
 # Placeholders: compile_loop gives every copy of the template its own values.
 KERNEL = NIN = ITEMSIZE = CONTIGUOUS = LIKE = None
 
@@ -144,11 +178,25 @@ def _loop_template(args, dimensions, steps, data):
     output = args[NIN]
     in_steps = strides(steps, NIN)
     out_step = steps[NIN]
-    if out_step == ITEMSIZE and in_steps == CONTIGUOUS:
+    if out_step == ITEMSIZE and in_steps == CONTIGUOUS and not is_any(inputs, output):
         # Unit stride everywhere: the branch-free form LLVM vectorizes.
         for i in range(n):
             offset = i * ITEMSIZE
             store_as(output, offset, KERNEL(*load_as_float64(inputs, offset, LIKE)), LIKE)
+    elif out_step == ITEMSIZE and in_steps == CONTIGUOUS:
+        # In place (out= an input). LLVM guards the loop above with an overlap
+        # check that equal pointers fail, so it would run scalar; computing each
+        # block into stack memory, which aliases nothing, then copying it out,
+        # vectorizes both halves.
+        block = stack_block()
+        for start in range(0, n, BLOCK):
+            count = min(BLOCK, n - start)
+            for j in range(count):
+                values = load_as_float64(inputs, (start + j) * ITEMSIZE, LIKE)
+                store_as(block, j * FLOAT64_SIZE, KERNEL(*values), 0.0)
+            for j in range(count):
+                (value,) = load_as_float64((block,), j * FLOAT64_SIZE, 0.0)
+                store_as(output, (start + j) * ITEMSIZE, value, LIKE)
     else:
         for i in range(n):
             offsets = tuple_scale(in_steps, i)
@@ -183,8 +231,12 @@ def _source_fingerprint():
 SOURCE_FINGERPRINT = _source_fingerprint()
 
 
-def compile_loop(kernel, nin, dtype, name):
-    """A cached cfunc running ``kernel`` (float64 scalars in, float64 out) over ``dtype`` arrays."""
+def compile_loop(kernel, nin, dtype, name, cache=True):
+    """A cfunc running ``kernel`` (float64 scalars in, float64 out) over ``dtype`` arrays.
+
+    Cached on disk unless ``cache`` is false (Numba can show the assembly only of
+    code it compiled in this process).
+    """
     dtype = np.dtype(dtype)
     qualname = f"loop_{name}_{dtype.char}_{SOURCE_FINGERPRINT}"
     namespace = dict(
@@ -197,4 +249,4 @@ def compile_loop(kernel, nin, dtype, name):
     )
     code = _loop_template.__code__.replace(co_name=qualname, co_qualname=qualname)
     loop = pytypes.FunctionType(code, namespace, qualname)
-    return cfunc(LOOP_SIGNATURE, cache=True, error_model="numpy")(loop)
+    return cfunc(LOOP_SIGNATURE, cache=cache, error_model="numpy")(loop)
