@@ -211,6 +211,8 @@ def exp_parts(x):
 
 @kernel
 def exp(x):
+    # A subnormal result is rounded twice (hi + lo to 53 bits, then to the
+    # subnormal's fewer bits): within 0.75 ULP there, ~0.55 ULP elsewhere.
     k, hi, lo = exp_parts(clamp(x, EXP_ARGUMENT_MIN, EXP_ARGUMENT_MAX))
     return scale_by_power_of_two(hi + lo, k)
 
@@ -391,7 +393,7 @@ def erfc_parts(x):
 @kernel
 def erfc(x):
     k, hi, lo = erfc_parts(clamp(abs(x), ERF_SMALL_LIMIT, ERFC_LAST))
-    tail = scale_by_power_of_two(hi + lo, k)  # erfc(|x|), rounded once
+    tail = scale_by_power_of_two(hi + lo, k)  # erfc(|x|); rounded twice if subnormal, as in exp
     erf_hi, erf_lo = erf_small_parts(clamp(x, -ERF_SMALL_LIMIT, ERF_SMALL_LIMIT))
     one_minus, one_minus_error = fast_two_sum(1.0, -erf_hi)
     middle = one_minus + (one_minus_error - erf_lo)
