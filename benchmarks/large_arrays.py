@@ -3,9 +3,9 @@
     PYTHONPATH=. python benchmarks/large_arrays.py
 
 Every call writes into a preallocated out=. Times are the median of REPEATS
-runs in this one process; each is also given as a ratio to np.copyto of the
-same array (pure memory traffic), np.exp and np.maximum(x, 0, out=) (NumPy's
-relu).
+runs in this one process, the functions taking turns; each is also given as a
+ratio to np.copyto of the same array (pure memory traffic), np.exp and
+np.maximum(x, 0, out=) (NumPy's relu).
 """
 
 import time
@@ -16,17 +16,22 @@ import fastact
 
 SIZE = 10_000_000
 REPEATS = 7
+BASELINES = ("np.copyto", "np.exp", "np.maximum(x, 0)")
 FUNCTIONS = ("sigmoid", "tanh", "dsigmoid", "dtanh", "sigmoid_backward", "relu", "leaky_relu")
 
 
-def median_ms(call):
-    call()  # warm up: compile or load the loop, touch the pages
-    times = []
+def median_ms(calls):
+    """Median time of each call, in ms. The calls take turns, REPEATS rounds, so that
+    load from other processes on a shared machine falls on all of them alike."""
+    times = {name: [] for name in calls}
+    for call in calls.values():
+        call()  # warm up: compile or load the loop, touch the pages
     for _ in range(REPEATS):
-        start = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - start)
-    return 1e3 * float(np.median(times))
+        for name, call in calls.items():
+            start = time.perf_counter()
+            call()
+            times[name].append(time.perf_counter() - start)
+    return {name: 1e3 * float(np.median(t)) for name, t in times.items()}
 
 
 def measure(dtype):
@@ -34,17 +39,17 @@ def measure(dtype):
     x = rng.uniform(-10, 10, SIZE).astype(dtype)
     grad = rng.uniform(-1, 1, SIZE).astype(dtype)
     out = np.empty_like(x)
-    baselines = {
-        "np.copyto": median_ms(lambda: np.copyto(out, x)),
-        "np.exp": median_ms(lambda: np.exp(x, out=out)),
-        "np.maximum(x, 0)": median_ms(lambda: np.maximum(x, dtype(0), out=out)),
+    calls = {
+        "np.copyto": lambda: np.copyto(out, x),
+        "np.exp": lambda: np.exp(x, out=out),
+        "np.maximum(x, 0)": lambda: np.maximum(x, dtype(0), out=out),
     }
-    ours = {}
     for name in FUNCTIONS:
         ufunc = getattr(fastact, name)
         inputs = (grad, x) if ufunc.nin == 2 else (x,)
-        ours[name] = median_ms(lambda ufunc=ufunc, inputs=inputs: ufunc(*inputs, out=out))
-    return baselines, ours
+        calls[name] = lambda ufunc=ufunc, inputs=inputs: ufunc(*inputs, out=out)
+    times = median_ms(calls)
+    return {name: times.pop(name) for name in BASELINES}, times
 
 
 def main():
