@@ -26,7 +26,7 @@ def pytest_terminal_summary(terminalreporter):
     if MEASURED_ELEMENTARY_ULP:
         terminalreporter.section("elementary kernels: max ULP error against mpmath (float64)")
         for name, (error, worst, count) in MEASURED_ELEMENTARY_ULP.items():
-            terminalreporter.write_line(f"{name:8s} {error:6.3f} ULP  at x = {worst!r:24s} ({count} inputs)")
+            terminalreporter.write_line(f"{name:16s} {error:6.3f} ULP  at x = {worst!r:24s} ({count} inputs)")
     if not MEASURED_ULP:
         return
     terminalreporter.section("max ULP error against mpmath (full-range grids)")
