@@ -3,9 +3,14 @@
 A NumPy ufunc inner loop has the C signature
 ``void loop(char **args, npy_intp *dimensions, npy_intp *steps, void *data)``.
 Writing it ourselves (rather than using ``numba.vectorize``) gives three things
-Numba's generated loops do not: a unit-stride fast path LLVM can vectorize, a
+Numba's generated loops do not: loops LLVM vectorizes for every layout, a
 ufunc that supports ``where=``, and a loop we can finish by clearing the
 floating-point status flags (see ``clear_fp_status``).
+
+Contiguous out-of-place calls run the kernel straight over the arrays. Every
+other layout (strided, broadcast, out= an input) is copied block by block
+into stack memory first, so that the kernel's loop still sees unit strides
+and no possible aliasing, which is what LLVM needs to vectorize it.
 
 Every loop is a copy of ``_loop_template`` with its own qualified name and its
 own globals (kernel, dtype, arity), so Numba caches each one in its own file.
@@ -18,7 +23,7 @@ import types as pytypes
 
 import numpy as np
 from llvmlite import ir
-from numba import cfunc, types
+from numba import cfunc, njit, types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
@@ -136,6 +141,79 @@ def clear_fp_status(typingctx):
     return types.void(), codegen
 
 
+_helper = njit(forceinline=True, error_model="numpy")
+BLOCK = 512  # elements per staged block: (inputs + 1) x 4 KiB of stack, in L1
+FLOAT64_SIZE = 8
+
+
+@intrinsic
+def stack_blocks(typingctx, count):
+    """``count`` pointers to BLOCK uninitialized float64s each, on the stack.
+
+    Allocated in the function's entry block, like cgutils.alloca_once but
+    without its zero fill (a memset on every call).
+    """
+    if not isinstance(count, types.IntegerLiteral):
+        return None
+    n = count.literal_value
+    tuple_type = types.UniTuple(types.voidptr, n)
+
+    def codegen(context, builder, sig, llargs):
+        with builder.goto_entry_block():
+            blocks = [builder.alloca(ir.ArrayType(ir.DoubleType(), BLOCK)) for _ in range(n)]
+        pointers = [builder.bitcast(block, cgutils.voidptr_t) for block in blocks]
+        return context.make_tuple(builder, tuple_type, pointers)
+
+    return tuple_type(count), codegen
+
+
+@intrinsic
+def is_any(typingctx, pointers, pointer):
+    """Whether ``pointer`` equals any entry of the tuple ``pointers``."""
+
+    def codegen(context, builder, sig, llargs):
+        tup, target = llargs
+        result = cgutils.false_bit
+        for j in range(len(pointers)):
+            result = builder.or_(result, builder.icmp_unsigned("==", builder.extract_value(tup, j), target))
+        return result
+
+    return types.boolean(pointers, pointer), codegen
+
+
+@_helper
+def stage_block(source, step, start, count, block, itemsize, like):
+    """Elements start, ..., start+count-1 of a strided array, widened to float64, into ``block``.
+
+    Broadcast (step 0) and unit-stride inputs get loops of their own, which vectorize.
+    """
+    if step == 0:
+        (value,) = load_as_float64((source,), 0, like)
+        for j in range(count):
+            store_as(block, j * FLOAT64_SIZE, value, 0.0)
+    elif step == itemsize:
+        for j in range(count):
+            (value,) = load_as_float64((source,), (start + j) * itemsize, like)
+            store_as(block, j * FLOAT64_SIZE, value, 0.0)
+    else:
+        for j in range(count):
+            (value,) = load_as_float64((source,), (start + j) * step, like)
+            store_as(block, j * FLOAT64_SIZE, value, 0.0)
+
+
+@_helper
+def unstage_block(block, destination, step, start, count, itemsize, like):
+    """The inverse of stage_block: ``block`` rounded to ``like``'s type into a strided array."""
+    if step == itemsize:
+        for j in range(count):
+            (value,) = load_as_float64((block,), j * FLOAT64_SIZE, 0.0)
+            store_as(destination, (start + j) * itemsize, value, like)
+    else:
+        for j in range(count):
+            (value,) = load_as_float64((block,), j * FLOAT64_SIZE, 0.0)
+            store_as(destination, (start + j) * step, value, like)
+
+
 # Placeholders: compile_loop gives every copy of the template its own values.
 KERNEL = NIN = ITEMSIZE = CONTIGUOUS = LIKE = None
 
@@ -150,28 +228,27 @@ def _loop_template(args, dimensions, steps, data):
     output = args[NIN]
     in_steps = strides(steps, NIN)
     out_step = steps[NIN]
-    if out_step == ITEMSIZE and in_steps == CONTIGUOUS:
-        # Unit stride everywhere: the branch-free form LLVM vectorizes.
+    if out_step == ITEMSIZE and in_steps == CONTIGUOUS and not is_any(inputs, output):
+        # Unit stride everywhere, no input overwritten: the form LLVM vectorizes.
         for i in range(n):
             offset = i * ITEMSIZE
             store_as(output, offset, KERNEL(*load_as_float64(inputs, offset, LIKE)), LIKE)
     else:
-        for i in range(n):
-            offsets = tuple_scale(in_steps, i)
-            store_as(output, i * out_step, KERNEL(*load_as_float64(inputs, offsets, LIKE)), LIKE)
+        # Strided, broadcast (stride 0) or in place: over the loop above, LLVM
+        # would run scalar (strides unknown at compile time; an overlap check
+        # that equal pointers fail). Copy each block of inputs to stack memory,
+        # which aliases nothing, so that the kernel's loop vectorizes.
+        staged = stack_blocks(NIN)
+        (results,) = stack_blocks(1)
+        for start in range(0, n, BLOCK):
+            count = min(BLOCK, n - start)
+            for k in range(NIN):
+                stage_block(inputs[k], in_steps[k], start, count, staged[k], ITEMSIZE, LIKE)
+            for j in range(count):
+                values = load_as_float64(staged, j * FLOAT64_SIZE, 0.0)
+                store_as(results, j * FLOAT64_SIZE, KERNEL(*values), 0.0)
+            unstage_block(results, output, out_step, start, count, ITEMSIZE, LIKE)
     clear_fp_status()
-
-
-@intrinsic
-def tuple_scale(typingctx, values, factor):
-    """``tuple(v * factor for v in values)`` for a homogeneous integer tuple."""
-
-    def codegen(context, builder, sig, llargs):
-        tup, k = llargs
-        items = [builder.mul(builder.extract_value(tup, j), k) for j in range(len(values))]
-        return context.make_tuple(builder, sig.return_type, items)
-
-    return values(values, factor), codegen
 
 
 def _source_fingerprint():
@@ -192,8 +269,12 @@ def _source_fingerprint():
 SOURCE_FINGERPRINT = _source_fingerprint()
 
 
-def compile_loop(kernel, nin, dtype, name):
-    """A cached cfunc running ``kernel`` (float64 scalars in, float64 out) over ``dtype`` arrays."""
+def compile_loop(kernel, nin, dtype, name, cache=True):
+    """A cfunc running ``kernel`` (float64 scalars in, float64 out) over ``dtype`` arrays.
+
+    Cached on disk unless ``cache`` is false (Numba can show the assembly only of
+    code it compiled in this process).
+    """
     dtype = np.dtype(dtype)
     qualname = f"loop_{name}_{dtype.char}_{SOURCE_FINGERPRINT}"
     namespace = dict(
@@ -206,4 +287,4 @@ def compile_loop(kernel, nin, dtype, name):
     )
     code = _loop_template.__code__.replace(co_name=qualname, co_qualname=qualname)
     loop = pytypes.FunctionType(code, namespace, qualname)
-    return cfunc(LOOP_SIGNATURE, cache=True, error_model="numpy")(loop)
+    return cfunc(LOOP_SIGNATURE, cache=cache, error_model="numpy")(loop)

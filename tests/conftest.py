@@ -14,6 +14,8 @@ DTYPES = (np.float32, np.float64)
 
 # (ufunc name, dtype) -> (max ULP error, worst input), filled by test_accuracy.
 MEASURED_ULP = {}
+# elementary kernel name -> (max ULP error, worst input, inputs tested), filled by test_elementary.
+MEASURED_ELEMENTARY_ULP = {}
 
 
 def ufunc(name):
@@ -21,6 +23,10 @@ def ufunc(name):
 
 
 def pytest_terminal_summary(terminalreporter):
+    if MEASURED_ELEMENTARY_ULP:
+        terminalreporter.section("elementary kernels: max ULP error against mpmath (float64)")
+        for name, (error, worst, count) in MEASURED_ELEMENTARY_ULP.items():
+            terminalreporter.write_line(f"{name:16s} {error:6.3f} ULP  at x = {worst!r:24s} ({count} inputs)")
     if not MEASURED_ULP:
         return
     terminalreporter.section("max ULP error against mpmath (full-range grids)")

@@ -1,0 +1,52 @@
+"""Every path through the ufunc inner loop gives what the contiguous out-of-place path gives.
+
+The loop has a contiguous path, an in-place path (out= one of the inputs, run
+in stack blocks), and a strided path; NumPy adds where= and broadcasting on
+top. Sizes straddle the in-place block length.
+"""
+
+import numpy as np
+import pytest
+
+from fastact._loops import BLOCK
+
+from conftest import ufunc
+
+SIZES = (1, 7, BLOCK - 1, BLOCK, BLOCK + 1, 3 * BLOCK + 5)
+NAMES = ("sigmoid", "dtanh", "leaky_relu", "sigmoid_backward", "prelu", "prelu_backward")
+
+
+def arguments(name, size, dtype, seed=0):
+    rng = np.random.default_rng(seed)
+    return [rng.uniform(-30, 30, size).astype(dtype) for _ in range(ufunc(name).nin)]
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("name", NAMES)
+def test_in_place_matches_out_of_place(name, size, dtype):
+    f = ufunc(name)
+    args = arguments(name, size, dtype)
+    expected = f(*args)
+    for position in range(f.nin):
+        inputs = [a.copy() for a in args]
+        result = f(*inputs, out=inputs[position])
+        assert result is inputs[position]
+        np.testing.assert_array_equal(result, expected)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_strided_broadcast_and_where_match_contiguous(name, dtype):
+    f = ufunc(name)
+    size = 2 * BLOCK + 3
+    args = arguments(name, 2 * size, dtype, seed=1)
+    expected = f(*(a[::2].copy() for a in args))
+    np.testing.assert_array_equal(f(*(a[::2] for a in args)), expected)  # strided inputs
+    out = np.zeros(2 * size, dtype)
+    f(*(a[::2] for a in args), out=out[::2])  # strided output
+    np.testing.assert_array_equal(out[::2], expected)
+    scalar_last = [a[::2].copy() for a in args[:-1]] + [args[-1][0]]  # last input broadcast
+    np.testing.assert_array_equal(f(*scalar_last), f(*scalar_last[:-1], np.full(size, args[-1][0])))
+    mask = np.arange(size) % 3 == 0
+    out = np.full(size, -7.0, dtype)
+    f(*(a[::2].copy() for a in args), out=out, where=mask)
+    np.testing.assert_array_equal(out, np.where(mask, expected, dtype(-7.0)))
