@@ -19,8 +19,7 @@ import numpy as np
 
 import fastact
 from fastact import _elementary
-from fastact._build import LOOP_DTYPES, scalar_kernel
-from fastact._capi import make_ufunc
+from fastact._build import LOOP_DTYPES, scalar_kernel, ufunc_from_kernel
 from fastact._loops import compile_loop
 
 ACTIVATIONS = (
@@ -57,7 +56,7 @@ def loop_for(name, dtype):
     kernel = getattr(_elementary, name.removeprefix("elementary."))
     loop_name = name.replace(".", "_")
     loop = compile_loop(kernel, 1, dtype, loop_name, cache=False)
-    return loop, make_ufunc(name, "", 1, [(dtype, compile_loop(kernel, 1, dtype, loop_name))])
+    return loop, ufunc_from_kernel(loop_name, "", kernel, 1, (dtype,))
 
 
 def called_symbols(assembly):

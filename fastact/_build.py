@@ -39,11 +39,15 @@ def scalar_kernel(spec):
     return function
 
 
-def build_ufunc(spec):
-    function = scalar_kernel(spec)
+def ufunc_from_kernel(name, doc, kernel, nin, dtypes=LOOP_DTYPES):
+    """A ufunc running the float64 scalar ``kernel`` of ``nin`` inputs, one loop per dtype."""
     loops = []
-    for dtype in LOOP_DTYPES:
-        loop = compile_loop(function, spec.nin, dtype, spec.name)
+    for dtype in dtypes:
+        loop = compile_loop(kernel, nin, dtype, name)
         loops.append((dtype, loop, data_block(loop.address)))
-    return make_ufunc(spec.name, spec.doc, spec.nin, loops)
+    return make_ufunc(name, doc, nin, loops)
+
+
+def build_ufunc(spec):
+    return ufunc_from_kernel(spec.name, spec.doc, scalar_kernel(spec), spec.nin)
 

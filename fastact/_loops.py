@@ -252,16 +252,15 @@ def _loop_template(args, dimensions, steps, data):
 
 
 def _source_fingerprint():
-    """Hash of the kernels' source (formulas, _elementary, _loops, _build).
-
-    A changed formula must not hit a stale cache.
+    """Hash of the source compiled into the loops: a changed formula must not hit a stale cache.
 
     Numba invalidates a cached function only when its own file changes; the
     kernels live in other modules, so each loop's name carries this hash.
     """
     package = pathlib.Path(__file__).parent
     digest = hashlib.sha256()
-    for path in sorted([*package.glob("formulas/*.py"), *package.glob("_[elbt]*.py")]):
+    compiled = ["_elementary.py", "_coefficients.py", "_loops.py", "_build.py", "_threads.py"]
+    for path in sorted([*package.glob("formulas/*.py"), *(package / name for name in compiled)]):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 

@@ -15,12 +15,11 @@ import numpy as np
 import pytest
 
 from fastact import _elementary
-from fastact._capi import make_ufunc
-from fastact._loops import compile_loop
+from fastact._build import ufunc_from_kernel
+from fastact._grids import full_range_grid
+from fastact._ulp import max_ulp_error
 
 from conftest import MEASURED_ELEMENTARY_ULP
-from grids import full_range_grid
-from ulp import max_ulp_error
 
 PRECISION_BITS = 160
 BOUND_ULP = 1.0
@@ -62,8 +61,7 @@ REFERENCES = {
 
 @functools.cache
 def elementary_ufunc(name):
-    loop = compile_loop(getattr(_elementary, name), 1, np.float64, f"elementary_{name}")
-    return make_ufunc(name, "", 1, [(np.float64, loop)])
+    return ufunc_from_kernel(f"elementary_{name}", "", getattr(_elementary, name), 1, (np.float64,))
 
 
 def log_uniform(seed, lowest_exponent, highest_exponent, signed=True, size=RANDOM_SAMPLES):
