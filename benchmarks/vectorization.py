@@ -6,7 +6,7 @@ For each function (default: the activations below and the elementary kernels)
 and each loop dtype, this compiles the ufunc's inner loop afresh (Numba shows
 no assembly for cached code), counts the packed 256-bit (ymm) floating-point
 arithmetic instructions in it, lists any call it makes besides the loop's
-feclearexcept and memcpy (a libm call means LLVM scalarized that part:
+feclearexcept, memcpy and the large-array thread split (a libm call means LLVM scalarized that part:
 "partly" vectorized), and times the ufunc on 4096 elements (median of
 repeats, ns per element) next to np.exp on the same array.
 """
@@ -43,9 +43,9 @@ PACKED_ARITHMETIC = re.compile(
     r"p[sd]\b[^\n]*%ymm",
     re.MULTILINE,
 )
-EXPECTED_CALLS = {"feclearexcept", "memcpy", "memset"}
+EXPECTED_CALLS = {"feclearexcept", "memcpy", "memset", "pthread_create", "pthread_join"}
 # The cfunc's C wrapper calls the loop and reports errors through these.
-CPYTHON_WRAPPER_PREFIXES = ("Py", "_Py", "numba_", "NRT_", "_ZN7fastact6_loops")
+CPYTHON_WRAPPER_PREFIXES = ("Py", "_Py", "numba_", "NRT_", "_ZN7fastact6_loops", "_ZN7fastact8_threads")
 
 
 def loop_for(name, dtype):
