@@ -138,6 +138,35 @@ def product_error(a, b, p):
 
 
 @kernel
+def two_product(a, b):
+    """(p, e) with p = fl(a*b) and p + e = a*b exactly (e = 0 where p is not finite)."""
+    p = a * b
+    return p, product_error(a, b, p)
+
+
+@kernel
+def dd_add(a, a_low, b, b_low):
+    """(a + a_low) + (b + b_low) as a normalized double-double (exact leading sum by two_sum)."""
+    s, error = two_sum(a, b)
+    return fast_two_sum(s, error + (a_low + b_low))
+
+
+@kernel
+def dd_mul(a, a_low, b, b_low):
+    """(a + a_low) (b + b_low) as a normalized double-double (exact leading product by FMA)."""
+    p, error = two_product(a, b)
+    return fast_two_sum(p, error + (a * b_low + a_low * b))
+
+
+@kernel
+def dd_affine(a, x, b):
+    """a x + b as a normalized double-double, for doubles a, x, b."""
+    p, p_error = two_product(a, x)
+    s, s_error = two_sum(p, b)
+    return fast_two_sum(s, s_error + p_error)
+
+
+@kernel
 def power_of_two(k):
     """2^k for an integer -1022 <= k <= 1023, written straight into the exponent field.
 
@@ -253,17 +282,25 @@ TANH_SATURATION = 20.0  # tanh(20) = 1 - 8e-18 rounds to 1
 
 
 @kernel
-def tanh(x):
-    # tanh|x| = h / (1 + h) with h = expm1(2|x|)/2 >= 0: no cancellation anywhere.
-    # h = h_hi + h_lo and 1 + h = d_hi + d_lo exactly; the quotient q of the
-    # leading parts is corrected by the exact remainder h_hi - q d_hi (FMA).
+def tanh_parts(x):
+    """(q, q_low): tanh|x| = q + q_low, to ~2^-60 relative.
+
+    tanh|x| = h / (1 + h) with h = expm1(2|x|)/2 >= 0: no cancellation anywhere.
+    h = h_hi + h_lo and 1 + h = d_hi + d_lo exactly; the quotient q of the
+    leading parts is corrected by the exact remainder h_hi - q d_hi (FMA).
+    """
     h_hi, h_lo = half_expm1_parts(clamp(2.0 * abs(x), 0.0, 2.0 * TANH_SATURATION))
     d_hi, d_lo = two_sum(1.0, h_hi)
     inverse = 1.0 / d_hi
     q = h_hi * inverse
     remainder = fma(-q, d_hi, h_hi)
-    q += (remainder + h_lo - q * (d_lo + h_lo)) * inverse
-    return math.copysign(q, x)
+    return q, (remainder + h_lo - q * (d_lo + h_lo)) * inverse
+
+
+@kernel
+def tanh(x):
+    q, q_low = tanh_parts(x)
+    return math.copysign(q + q_low, x)
 
 
 # --- log, log1p ---------------------------------------------------------------

@@ -259,7 +259,7 @@ def _source_fingerprint():
     """
     package = pathlib.Path(__file__).parent
     digest = hashlib.sha256()
-    compiled = ["_elementary.py", "_coefficients.py", "_loops.py", "_build.py", "_threads.py"]
+    compiled = ["_elementary.py", "_loops.py", "_build.py", "_threads.py", *package.glob("_*coefficients.py")]
     for path in sorted([*package.glob("formulas/*.py"), *(package / name for name in compiled)]):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]

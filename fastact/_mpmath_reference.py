@@ -18,6 +18,53 @@ def _sigmoid(z):
     return 1 / (1 + mp.exp(-z))
 
 
+def _softplus(x):
+    return mp.log1p(mp.exp(x))
+
+
+# Beyond |x| = 1e4 the normal CDF is 0 or 1 and the density 0, to ~e^(-5e7): mpmath's ncdf
+# overflows a float conversion for |x| near 1e308.
+NORMAL_SATURATION = 10**4
+
+
+def _ncdf(x):
+    return mp.ncdf(x) if abs(x) < NORMAL_SATURATION else mp.mpf(x > 0)
+
+
+def _npdf(x):
+    return mp.npdf(x) if abs(x) < NORMAL_SATURATION else mp.mpf(0)
+
+
+def _x_minus_tanh(x):
+    # x - tanh(x) = x^3/3 - 2x^5/15 + ... cancels for small x: enough extra bits to absorb it.
+    extra = int(3 * max(0, -mp.log(abs(x), 2))) + 64 if x != 0 else 0
+    with mp.extraprec(extra):
+        return x - mp.tanh(x)
+
+
+# gelu_tanh = x sigmoid(v), v = 2u = 2 sqrt(2/pi) (x + 0.044715 x^3): 1 + tanh(u) = 2 sigmoid(2u).
+def _gelu_tanh_v(x):
+    return 2 * mp.sqrt(2 / mp.pi) * (x + mp.mpf("0.044715") * x**3)
+
+
+def _gelu_tanh_slopes(x):
+    c = 2 * mp.sqrt(2 / mp.pi)
+    return c * (1 + 3 * mp.mpf("0.044715") * x**2), c * 6 * mp.mpf("0.044715") * x
+
+
+def _gelu_tanh_derivative(x):
+    v = _gelu_tanh_v(x)
+    slope, _ = _gelu_tanh_slopes(x)
+    return _sigmoid(v) + x * slope * _sigmoid(v) * _sigmoid(-v)
+
+
+def _gelu_tanh_second_derivative(x):
+    v = _gelu_tanh_v(x)
+    slope, curvature = _gelu_tanh_slopes(x)
+    density = _sigmoid(v) * _sigmoid(-v)  # sigma'(v); sigma''(v) = -sigma'(v) tanh(v/2)
+    return density * (2 * slope + x * curvature - x * slope**2 * mp.tanh(v / 2))
+
+
 def _heaviside(x):
     return mp.mpf(1) if x > 0 else mp.mpf(0) if x < 0 else mp.mpf(0.5)
 
@@ -45,6 +92,47 @@ REFERENCES = {
         "second_derivative": lambda x: -2 * mp.tanh(x) * mp.sech(x) ** 2,
         "derivative_from_output": lambda y: 1 - y * y,
     },
+    "tanhshrink": {
+        "forward": lambda x: _x_minus_tanh(x),
+        "derivative": lambda x: mp.tanh(x) ** 2,
+        "second_derivative": lambda x: 2 * mp.tanh(x) * mp.sech(x) ** 2,
+    },
+    "softplus": {
+        "forward": lambda x, b, threshold: mp.log1p(mp.exp(b * x)) / b,
+        "derivative": lambda x, b, threshold: _sigmoid(b * x),
+        "second_derivative": lambda x, b, threshold: b * _sigmoid(b * x) * _sigmoid(-b * x),
+        "derivative_from_output": lambda y, b, threshold: -mp.expm1(-b * y),
+    },
+    "log_sigmoid": {
+        "forward": lambda x: -mp.log1p(mp.exp(-x)),
+        "derivative": lambda x: _sigmoid(-x),
+        "second_derivative": lambda x: -_sigmoid(x) * _sigmoid(-x),
+        "derivative_from_output": lambda y: -mp.expm1(y),
+    },
+    "silu": {
+        "forward": lambda x: x * _sigmoid(x),
+        "derivative": lambda x: _sigmoid(x) * (1 + x * _sigmoid(-x)),
+        "second_derivative": lambda x: _sigmoid(x) * _sigmoid(-x) * (2 - x * mp.tanh(x / 2)),
+    },
+    "mish": {
+        "forward": lambda x: x * mp.tanh(_softplus(x)),
+        "derivative": lambda x: mp.tanh(_softplus(x)) + x * mp.sech(_softplus(x)) ** 2 * _sigmoid(x),
+        "second_derivative": lambda x: (
+            mp.sech(_softplus(x)) ** 2
+            * _sigmoid(x)
+            * (2 + x * (_sigmoid(-x) - 2 * mp.tanh(_softplus(x)) * _sigmoid(x)))
+        ),
+    },
+    "gelu": {
+        "forward": lambda x: x * _ncdf(x),
+        "derivative": lambda x: _ncdf(x) + x * _npdf(x),
+        "second_derivative": lambda x: _npdf(x) * (2 - x * x),
+    },
+    "gelu_tanh": {
+        "forward": lambda x: x * _sigmoid(_gelu_tanh_v(x)),
+        "derivative": lambda x: _gelu_tanh_derivative(x),
+        "second_derivative": lambda x: _gelu_tanh_second_derivative(x),
+    },
     "relu": {
         "forward": lambda x: x if x > 0 else mp.mpf(0),
         "derivative": lambda x: _indicator_positive(x, mp.mpf(0)),
@@ -66,9 +154,23 @@ KINKS = {"step": (0.0,), "relu": (0.0,), "leaky_relu": (0.0,)}
 PARAMETER_SAMPLES = {
     "sigmoid": ((1.0,), (0.5,), (3.7,), (-2.3,)),
     "leaky_relu": ((0.01,), (0.2,), (1.5,), (-0.3,)),
+    "softplus": ((1.0, 20.0), (0.5, 20.0), (3.0, 5.0), (0.1, 20.0)),
 }
+
+
+# Stands in for an infinite input where a formula gives nan (x sigmoid(x) at -inf is -inf * 0):
+# the function's limit, to far below any float's resolution.
+HUGE = mp.mpf(2) ** 4096
 
 
 def reference(spec):
     """The mpmath reference for a ufunc spec, a function of the ufunc's inputs."""
-    return bind(spec, REFERENCES[spec.activation.name])
+    function = bind(spec, REFERENCES[spec.activation.name])
+
+    def limit_at_infinity(*args):
+        value = function(*args)
+        if mp.isnan(value) and any(mp.isinf(a) for a in args) and not any(mp.isnan(a) for a in args):
+            value = function(*(mp.sign(a) * HUGE if mp.isinf(a) else a for a in args))
+        return value
+
+    return limit_at_infinity

@@ -1,7 +1,7 @@
 """The table of activations: one entry each. Everything else is generated from it."""
 
 from ._schema import Activation, Param
-from .formulas import logistic, rectifier
+from .formulas import gated, logistic, rectifier, softplus
 
 ACTIVATIONS = (
     Activation(
@@ -35,6 +35,79 @@ ACTIVATIONS = (
         second_derivative=logistic.d2tanh,
         derivative_from_output=logistic.dtanh_from_output,
         edges="dtanh is sech(x)^2, exact in the tails where 1 - tanh(x)**2 is 0.",
+    ),
+    Activation(
+        name="tanhshrink",
+        family="logistic",
+        summary="tanhshrink: x - tanh(x).",
+        forward=logistic.tanhshrink,
+        derivative=logistic.dtanhshrink,
+        second_derivative=logistic.d2tanhshrink,
+        edges="Exact near 0, where x - tanh(x) = x^3/3 cancels (its Taylor series below |x| = 0.3).",
+    ),
+    Activation(
+        name="softplus",
+        family="softplus",
+        summary="Softplus log(1 + exp(beta*x))/beta.",
+        forward=softplus.softplus,
+        derivative=softplus.dsoftplus,
+        second_derivative=softplus.d2softplus,
+        derivative_from_output=softplus.dsoftplus_from_output,
+        params=(
+            Param("beta", 1.0, "sharpness beta"),
+            Param("threshold", 20.0, "accepted for PyTorch compatibility; ignored"),
+        ),
+        general_name="softplus_beta",
+        edges=(
+            "Exact for every x: PyTorch returns x once beta*x > threshold (up to 5.8e5 ULP off "
+            "just above it); fastact accepts threshold and ignores it."
+        ),
+    ),
+    Activation(
+        name="log_sigmoid",
+        family="softplus",
+        summary="Log-sigmoid log(1/(1 + exp(-x))) = -softplus(-x).",
+        forward=softplus.log_sigmoid,
+        derivative=softplus.dlog_sigmoid,
+        second_derivative=softplus.d2log_sigmoid,
+        derivative_from_output=softplus.dlog_sigmoid_from_output,
+        edges="The from-output form is -expm1(y): exact as y -> 0, where 1 - exp(y) cancels.",
+    ),
+    Activation(
+        name="silu",
+        family="gated",
+        summary="SiLU (swish) x*sigmoid(x).",
+        forward=gated.silu,
+        derivative=gated.dsilu,
+        second_derivative=gated.d2silu,
+        edges="No from-output form: silu is not one-to-one.",
+    ),
+    Activation(
+        name="mish",
+        family="gated",
+        summary="Mish x*tanh(softplus(x)).",
+        forward=gated.mish,
+        derivative=gated.dmish,
+        second_derivative=gated.d2mish,
+        edges="No from-output form: mish is not one-to-one.",
+    ),
+    Activation(
+        name="gelu",
+        family="gated",
+        summary="GELU x*Phi(x), Phi the standard normal CDF (PyTorch's approximate='none').",
+        forward=gated.gelu,
+        derivative=gated.dgelu,
+        second_derivative=gated.d2gelu,
+        edges="Phi(x) comes from erfc, so the negative tail keeps full relative accuracy.",
+    ),
+    Activation(
+        name="gelu_tanh",
+        family="gated",
+        summary="GELU, tanh approximation: x/2*(1 + tanh(sqrt(2/pi)*(x + 0.044715*x^3))).",
+        forward=gated.gelu_tanh,
+        derivative=gated.dgelu_tanh,
+        second_derivative=gated.d2gelu_tanh,
+        edges="Written x*sigmoid(2u): 1 + tanh(u) is never formed, so the negative tail does not cancel.",
     ),
     Activation(
         name="relu",

@@ -6,6 +6,8 @@ keyed like the activation table (activation name, then role; functions of
 ``_schema.bind``).
 """
 
+import math
+
 import numpy as np
 
 
@@ -19,6 +21,47 @@ def _zeros(x, *params):
 
 def _where_positive(x, slope):
     return np.where(x > 0, 1, slope).astype(np.result_type(x, np.float32))
+
+
+def _erf(x):
+    """NumPy has no erf: SciPy's where installed, else math.erf element by element."""
+    try:
+        from scipy.special import erf
+    except ImportError:
+        erf = np.vectorize(math.erf, otypes=[np.result_type(x, np.float32)])
+    return erf(x)
+
+
+def _normal_density(x):
+    return np.exp(-x * x / 2) / np.sqrt(2 * np.pi)
+
+
+def _mish_derivative(x):
+    t, s = np.tanh(np.log1p(np.exp(x))), _sigmoid(x, 1)
+    return t + x * (1 - t * t) * s
+
+
+def _mish_second_derivative(x):
+    t, s = np.tanh(np.log1p(np.exp(x))), _sigmoid(x, 1)
+    return (1 - t * t) * s * (2 + x * (1 - s - 2 * t * s))
+
+
+GELU_TANH_C = np.sqrt(2 / np.pi)
+
+
+def _gelu_tanh_u(x):
+    return GELU_TANH_C * (x + 0.044715 * x**3)
+
+
+def _gelu_tanh_derivative(x):
+    t, slope = np.tanh(_gelu_tanh_u(x)), GELU_TANH_C * (1 + 3 * 0.044715 * x**2)
+    return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * slope
+
+
+def _gelu_tanh_second_derivative(x):
+    t, slope = np.tanh(_gelu_tanh_u(x)), GELU_TANH_C * (1 + 3 * 0.044715 * x**2)
+    curvature = GELU_TANH_C * 6 * 0.044715 * x
+    return (1 - t * t) * slope + 0.5 * x * (1 - t * t) * (curvature - 2 * t * slope**2)
 
 
 TEXTBOOK = {
@@ -41,6 +84,45 @@ TEXTBOOK = {
         "derivative": lambda x: 1 - np.tanh(x) ** 2,
         "second_derivative": lambda x: -2 * np.tanh(x) * (1 - np.tanh(x) ** 2),
         "derivative_from_output": lambda y: 1 - y**2,
+    },
+    "tanhshrink": {
+        "forward": lambda x: x - np.tanh(x),
+        "derivative": lambda x: np.tanh(x) ** 2,
+        "second_derivative": lambda x: 2 * np.tanh(x) * (1 - np.tanh(x) ** 2),
+    },
+    "softplus": {
+        "forward": lambda x, b, threshold: np.log1p(np.exp(b * x)) / b,
+        "derivative": lambda x, b, threshold: _sigmoid(x, b),
+        "second_derivative": lambda x, b, threshold: b * _sigmoid(x, b) * (1 - _sigmoid(x, b)),
+        "derivative_from_output": lambda y, b, threshold: 1 - np.exp(-b * y),
+    },
+    "log_sigmoid": {
+        "forward": lambda x: -np.log1p(np.exp(-x)),
+        "derivative": lambda x: 1 - _sigmoid(x, 1),
+        "second_derivative": lambda x: -_sigmoid(x, 1) * (1 - _sigmoid(x, 1)),
+        "derivative_from_output": lambda y: 1 - np.exp(y),
+    },
+    "silu": {
+        "forward": lambda x: x * _sigmoid(x, 1),
+        "derivative": lambda x: _sigmoid(x, 1) * (1 + x * (1 - _sigmoid(x, 1))),
+        "second_derivative": lambda x: (
+            _sigmoid(x, 1) * (1 - _sigmoid(x, 1)) * (2 + x * (1 - 2 * _sigmoid(x, 1)))
+        ),
+    },
+    "mish": {
+        "forward": lambda x: x * np.tanh(np.log1p(np.exp(x))),
+        "derivative": _mish_derivative,
+        "second_derivative": _mish_second_derivative,
+    },
+    "gelu": {
+        "forward": lambda x: 0.5 * x * (1 + _erf(x / np.sqrt(2))),
+        "derivative": lambda x: 0.5 * (1 + _erf(x / np.sqrt(2))) + x * _normal_density(x),
+        "second_derivative": lambda x: _normal_density(x) * (2 - x * x),
+    },
+    "gelu_tanh": {
+        "forward": lambda x: 0.5 * x * (1 + np.tanh(_gelu_tanh_u(x))),
+        "derivative": _gelu_tanh_derivative,
+        "second_derivative": _gelu_tanh_second_derivative,
     },
     "relu": {
         "forward": lambda x: np.maximum(x, 0),

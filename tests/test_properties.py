@@ -15,6 +15,7 @@ finite = st.floats(allow_nan=False, allow_infinity=False)
 any_float = st.floats(allow_nan=True, allow_infinity=True)
 positive_parameter = st.floats(min_value=1e-3, max_value=1e3)
 
+MAX_INPUTS = max(spec.nin for spec in fastact.UFUNCS.values())
 NONDECREASING = ["step", "sigmoid", "tanh", "relu", "leaky_relu"]
 
 
@@ -59,7 +60,7 @@ def test_sigmoid_reflection(x):
 
 
 @pytest.mark.parametrize("name", list(fastact.UFUNCS))
-@given(values=st.lists(st.floats(width=32), min_size=3, max_size=3))
+@given(values=st.lists(st.floats(width=32), min_size=MAX_INPUTS, max_size=MAX_INPUTS))
 def test_float32_is_float64_rounded(name, values):
     """The float32 loop agrees with the float64 loop to within one float32 rounding."""
     u = ufunc(name)
@@ -72,3 +73,42 @@ def test_float32_is_float64_rounded(name, values):
         assert np.isnan(single)
     else:
         assert single == rounded or abs(single - rounded) <= np.spacing(abs(rounded))
+
+
+SMOOTH_NONDECREASING = ["softplus", "log_sigmoid", "tanhshrink"]
+
+
+@pytest.mark.parametrize("name", SMOOTH_NONDECREASING)
+@given(a=finite, b=finite)
+def test_smooth_nondecreasing(name, a, b):
+    low, high = sorted((a, b))
+    assert ufunc(name)(low) <= ufunc(name)(high)
+
+
+# Global minima of the self-gated activations (mpmath), and a relative slack for rounding.
+GATED_MINIMA = {"silu": -0.2784645427610738, "mish": -0.3088434130172504, "gelu": -0.16997120747990366}
+
+
+@given(x=any_float.filter(lambda v: not math.isnan(v)))
+def test_gated_and_softplus_bounds(x):
+    for name, minimum in GATED_MINIMA.items():
+        assert ufunc(name)(x) >= minimum * (1 + 1e-15)
+    assert fastact.softplus(x) >= max(x, 0.0)
+    assert fastact.log_sigmoid(x) <= min(x, 0.0) + 0.0
+    assert 0 <= fastact.dsoftplus(x) <= 1
+    assert 0 <= fastact.dtanhshrink(x) <= 1
+
+
+@given(x=any_float)
+def test_gated_family_exact_symmetries(x):
+    same = np.testing.assert_array_equal
+    same(fastact.tanhshrink(-x), -fastact.tanhshrink(x))
+    for name in ("d2silu", "d2gelu", "d2gelu_tanh", "dtanhshrink"):
+        same(ufunc(name)(-x), ufunc(name)(x))
+
+
+@given(x=st.floats(-30, 30))
+def test_odd_parts_of_gated_functions(x):
+    # f(x) - f(-x) = x for f = silu, gelu, gelu_tanh (the gates satisfy g(x) + g(-x) = 1).
+    for name in ("silu", "gelu", "gelu_tanh"):
+        assert math.isclose(ufunc(name)(x) - ufunc(name)(-x), x, rel_tol=4e-16, abs_tol=1e-300)

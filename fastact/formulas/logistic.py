@@ -8,39 +8,39 @@ tanh'' = 8*sigmoid''(2z).
 
 import math
 
-from .._elementary import exp, expm1, kernel, product_error
+from .._elementary import INF, exp, expm1, horner, kernel, product_error, tanh_parts
 from .._elementary import tanh as _tanh
 
 TINY = 2.0**-900  # below this, z^2 is negligible beside 1 in float64
 
 
 @kernel
-def _one_plus(e):
+def one_plus(e):
     """1 + e as an unevaluated sum q + q_low, exact (Fast2Sum, since 1 >= e >= 0)."""
     q = 1.0 + e
     return q, (1.0 - q) + e
 
 
 @kernel
-def _slope(e, scale):
+def logistic_slope(e, scale):
     # scale * sigmoid'(z) = scale e/(1+e)^2 with e = exp(-|z|): even in z, no
     # cancellation. 1/(q + q_low)^2 = (1 - 2 q_low/q)/q^2 to first order removes
     # the rounding of 1+e; scaling the numerator first keeps subnormal results
     # to one rounding.
-    q, q_low = _one_plus(e)
+    q, q_low = one_plus(e)
     return (scale * e) / (q * q) * (1.0 - 2.0 * q_low / q)
 
 
 @kernel
-def _curvature(e, m, z, scale):
+def logistic_curvature(e, m, z, scale):
     # scale * sigmoid''(z) = scale sigmoid'(z)(1 - 2 sigmoid(z)) = -sign(z) scale e (1-e)/(1+e)^3,
     # with m = 1 - e = -expm1(-|z|) computed without cancellation near z = 0.
-    q, q_low = _one_plus(e)
+    q, q_low = one_plus(e)
     return math.copysign((scale * e) * m / (q * q * q) * (1.0 - 3.0 * q_low / q), -z)
 
 
 @kernel
-def _scaled_exp(gain, x):
+def exp_of_product(gain, x):
     """(z, e, m): z = gain*x rounded, e = exp(-|gain*x|), m = 1 - e for the exact product.
 
     exp(-|z + d|) = e (1 - sign(z) d) to first order in the rounding error d
@@ -56,25 +56,25 @@ def _scaled_exp(gain, x):
 
 @kernel
 def sigmoid(x, gain):
-    z, e, _ = _scaled_exp(gain, x)
+    z, e, _ = exp_of_product(gain, x)
     # 1/(1+exp(-z)) for z >= 0 and its mirror exp(z)/(1+exp(z)) for z < 0.
     return 1.0 / (1.0 + e) if z >= 0 else e / (1.0 + e)
 
 
 @kernel
 def dsigmoid(x, gain):
-    _, e, _ = _scaled_exp(gain, x)
-    return _slope(e, gain)
+    _, e, _ = exp_of_product(gain, x)
+    return logistic_slope(e, gain)
 
 
 @kernel
 def d2sigmoid(x, gain):
-    z, e, m = _scaled_exp(gain, x)
+    z, e, m = exp_of_product(gain, x)
     if abs(z) < TINY:
         # sigmoid''(z) = -z/8 + O(z^3): for tiny z the rounding of gain*x to a
         # subnormal would dominate, so scale x once, by gain^3/8.
         return -(gain * gain * gain * 0.125) * x
-    return _curvature(e, m, z, gain * gain)
+    return logistic_curvature(e, m, z, gain * gain)
 
 
 @kernel
@@ -91,17 +91,63 @@ def tanh(x):
 @kernel
 def dtanh(x):
     e = exp(-2.0 * abs(x))
-    return _slope(e, 4.0)
+    return logistic_slope(e, 4.0)
 
 
 @kernel
 def d2tanh(x):
     e = exp(-2.0 * abs(x))
     m = -expm1(-2.0 * abs(x))
-    return _curvature(e, m, x, 8.0)
+    return logistic_curvature(e, m, x, 8.0)
 
 
 @kernel
 def dtanh_from_output(y):
     # 1 - y^2 = (1-y)(1+y): each factor exact or nearly so, no cancellation at |y| -> 1.
     return (1.0 - y) * (1.0 + y)
+
+
+# x - tanh(x) = x^3/3 - 2x^5/15 + ... = x z P(z), z = x^2: the Taylor series (mpmath, highest order
+# first), truncated where its terms fall below 2^-56 of the sum for |x| < TANHSHRINK_SERIES_BELOW.
+TANHSHRINK_SERIES = (
+    6.451689215655431e-06,
+    -1.5918905069328964e-05,
+    3.927832388331683e-05,
+    -9.691537956929451e-05,
+    0.00023912911424355248,
+    -0.000590027440945586,
+    0.0014558343870513183,
+    -0.003592128036572481,
+    0.008863235529902197,
+    -0.021869488536155203,
+    0.05396825396825397,
+    -0.13333333333333333,
+    0.3333333333333333,
+)
+TANHSHRINK_SERIES_BELOW = 0.3
+
+
+@kernel
+def tanhshrink(x):
+    # Beyond the series, x - tanh|x| cancels at most 33-fold (at 0.3): tanh in
+    # double-double (~2^-60) keeps that below 2^-54; x - q is exact (Sterbenz) while q >= x/2.
+    z = x * x
+    series = x * (z * horner(z, TANHSHRINK_SERIES))
+    q, q_low = tanh_parts(x)
+    t = abs(x)
+    direct = math.copysign((t - q) - q_low, x)
+    result = series if t < TANHSHRINK_SERIES_BELOW else direct
+    return x if t == INF else result
+
+
+@kernel
+def dtanhshrink(x):
+    # 1 - sech^2 = tanh^2, no cancellation.
+    q = _tanh(x)
+    return q * q
+
+
+@kernel
+def d2tanhshrink(x):
+    # d/dx tanh^2 = 2 tanh sech^2.
+    return 2.0 * _tanh(x) * dtanh(x)
