@@ -43,7 +43,7 @@ ACTIVATIONS = (
         forward=logistic.tanhshrink,
         derivative=logistic.dtanhshrink,
         second_derivative=logistic.d2tanhshrink,
-        edges="Exact near 0, where x - tanh(x) = x^3/3 cancels (its Taylor series below |x| = 0.3).",
+        edges="Exact near 0, where x - tanh(x) = x^3/3 cancels (its Taylor series for abs(x) < 0.3).",
     ),
     Activation(
         name="softplus",
