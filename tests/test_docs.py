@@ -17,3 +17,9 @@ def test_every_table_entry_has_reference_and_textbook_formula():
             roles.add("derivative_from_output")
         assert roles <= set(REFERENCES[activation.name]), activation.name
         assert roles <= set(TEXTBOOK[activation.name]), activation.name
+
+
+def test_function_table_rows_have_four_cells():
+    # A "|" inside a summary or an edge note would split a README table cell.
+    for row in docs.functions_markdown().splitlines():
+        assert row.count("|") == 5, row
