@@ -20,19 +20,15 @@ from .._elementary import (
     erfc,
     erfc_parts,
     exp_parts,
-    fast_two_sum,
-    fma,
-    horner,
     kernel,
     scale_by_power_of_two,
     scaled_erfc_parts,
     two_product,
     two_sum,
 )
-from .logistic import one_plus
+from ._parts import EXP_PARTS_LIMIT, decay, near_root, one_plus, over_one_plus_power, times_parts
 
-EXP_PARTS_LIMIT = 800.0  # exp(-800) and x exp(-800) are 0 in float64: scaled by 2^k they round to 0
-NEGLIGIBLE_BELOW = -EXP_PARTS_LIMIT
+NEGLIGIBLE_BELOW = -EXP_PARTS_LIMIT  # x exp(x) and x Phi(x) are -0.0 below this
 
 # Double-double constants (mpmath, 300 bits).
 INV_SQRT2_HI, INV_SQRT2_LO = 0.7071067811865476, -4.833646656726457e-17
@@ -42,53 +38,6 @@ INV_SQRT_2PI = 0.3989422804014327
 K1_HI, K1_LO = 1.5957691216057308, -9.96930880911092e-17
 K3_HI, K3_LO = 0.07135481627260025, -6.175149918155315e-19
 THREE_K3_HI, THREE_K3_LO = 0.21406444881780073, 1.2025242832367862e-17
-
-
-@kernel
-def decay(t):
-    """(k, hi, lo, e): e = exp(-t) = 2^k (hi + lo), |lo| <= ulp(hi)/2, for t >= 0 (nan stays nan)."""
-    k, hi, lo = exp_parts(-clamp(t, 0.0, EXP_PARTS_LIMIT))
-    hi, lo = fast_two_sum(hi, lo)  # exp_parts' lo carries r^2/2 and more: normalize
-    return k, hi, lo, scale_by_power_of_two(hi + lo, k)
-
-
-@kernel
-def times_parts(x, hi, lo):
-    """x (hi + lo) rounded once (two_product: exact leading product)."""
-    p, p_error = two_product(x, hi)
-    return p + (p_error + x * lo)
-
-
-@kernel
-def over_one_plus_power(numerator, q, q_low, n):
-    """numerator / (q + q_low)^n for n = 1, 2, 3, rounded about once.
-
-    The power is formed as P + P_error exactly to first order (FMA for the
-    products' rounding, q_low by the binomial term), then
-    numerator/(P + P_error) = quotient (1 - P_error/P) by one fma.
-    """
-    if n == 1:
-        power, power_error = q, q_low
-    elif n == 2:
-        power, power_error = two_product(q, q)
-        power_error += 2.0 * q * q_low
-    else:
-        square, square_error = two_product(q, q)
-        power, power_error = two_product(square, q)
-        power_error += square_error * q + 3.0 * square * q_low
-    quotient = numerator / power
-    correction = power_error / power
-    return quotient if correction == 0 else fma(-quotient, correction, quotient)  # inf * 0 is nan
-
-
-@kernel
-def near_root(x, patch, general):
-    """A derivative from its Taylor patch around an interior root (tools/fit_roots.py) where
-    x lies in the patch, else ``general``: x - x0 is exact there and the relative error stays
-    about one ULP right up to the root, where any sum of O(1) terms cancels."""
-    x0, half_width, coefficients = patch
-    s = x - x0
-    return horner(s, coefficients) if abs(s) < half_width else general
 
 
 # --- silu: x sigmoid(x) ---------------------------------------------------------

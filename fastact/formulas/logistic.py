@@ -8,27 +8,19 @@ tanh'' = 8*sigmoid''(2z).
 
 import math
 
-from .._elementary import INF, exp, expm1, horner, kernel, product_error, tanh_parts
+from .._elementary import INF, exp, expm1, horner, kernel, product_error, scale_by_power_of_two, tanh_parts
 from .._elementary import tanh as _tanh
+from ._parts import EXP_PARTS_LIMIT, decay, one_plus, over_one_plus_power, times_parts
 
 TINY = 2.0**-900  # below this, z^2 is negligible beside 1 in float64
 
 
 @kernel
-def one_plus(e):
-    """1 + e as an unevaluated sum q + q_low, exact (Fast2Sum, since 1 >= e >= 0)."""
-    q = 1.0 + e
-    return q, (1.0 - q) + e
-
-
-@kernel
 def logistic_slope(e, scale):
-    # scale * sigmoid'(z) = scale e/(1+e)^2 with e = exp(-|z|): even in z, no
-    # cancellation. 1/(q + q_low)^2 = (1 - 2 q_low/q)/q^2 to first order removes
-    # the rounding of 1+e; scaling the numerator first keeps subnormal results
-    # to one rounding.
+    # scale * sigmoid'(z) = scale e/(1+e)^2 with e = exp(-|z|): even in z, no cancellation.
+    # Used with scale a power of two only (tanh), which keeps a subnormal e exact.
     q, q_low = one_plus(e)
-    return (scale * e) / (q * q) * (1.0 - 2.0 * q_low / q)
+    return over_one_plus_power(scale * e, q, q_low, 2)
 
 
 @kernel
@@ -36,45 +28,52 @@ def logistic_curvature(e, m, z, scale):
     # scale * sigmoid''(z) = scale sigmoid'(z)(1 - 2 sigmoid(z)) = -sign(z) scale e (1-e)/(1+e)^3,
     # with m = 1 - e = -expm1(-|z|) computed without cancellation near z = 0.
     q, q_low = one_plus(e)
-    return math.copysign((scale * e) * m / (q * q * q) * (1.0 - 3.0 * q_low / q), -z)
+    return math.copysign(over_one_plus_power((scale * e) * m, q, q_low, 3), -z)
 
 
 @kernel
-def exp_of_product(gain, x):
-    """(z, e, m): z = gain*x rounded, e = exp(-|gain*x|), m = 1 - e for the exact product.
+def decay_of_product(gain, x):
+    """(z, k, hi, lo, e, m): z = fl(gain x); e = exp(-|gain x|) = 2^k (hi + lo); m = 1 - e.
 
-    exp(-|z + d|) = e (1 - sign(z) d) to first order in the rounding error d
-    of z: without it sigmoid(gain*x) near x = -700 would be off by ~|z| ULP.
+    exp(-|z + d|) = e (1 - s), s = sign(z) d, to first order in the rounding
+    error d of z: without it sigmoid(gain*x) near x = -700 would be off by ~|z|
+    ULP. s is far below 2^-53, so it is applied as v - v s, never as 1 - s.
     """
     z = gain * x
-    d = product_error(gain, x, z)
-    e = exp(-abs(z))
+    d = product_error(gain, x, z) if abs(z) < EXP_PARTS_LIMIT else 0.0
+    s = d if z >= 0 else -d
+    k, hi, lo, e = decay(abs(z))
     m = -expm1(-abs(z))
-    correction = (d if z >= 0 else -d) * e
-    return z, e - correction, m + correction
+    return z, k, hi - hi * s, lo - lo * s, e - e * s, m + e * s
 
 
 @kernel
 def sigmoid(x, gain):
-    z, e, _ = exp_of_product(gain, x)
-    # 1/(1+exp(-z)) for z >= 0 and its mirror exp(z)/(1+exp(z)) for z < 0.
-    return 1.0 / (1.0 + e) if z >= 0 else e / (1.0 + e)
+    z, k, hi, lo, e, _ = decay_of_product(gain, x)
+    # 1/(1+exp(-z)) for z >= 0 and its mirror exp(z)/(1+exp(z)) for z < 0, 1 + e exact as q + q_low.
+    q, q_low = one_plus(e)
+    positive = over_one_plus_power(1.0, q, q_low, 1)
+    return positive if z >= 0 else scale_by_power_of_two(over_one_plus_power(hi + lo, q, q_low, 1), k)
 
 
 @kernel
 def dsigmoid(x, gain):
-    _, e, _ = exp_of_product(gain, x)
-    return logistic_slope(e, gain)
+    # gain e/(1+e)^2, gain times e's unrounded parts and scaled last (subnormal results, large gains).
+    _, k, hi, lo, e, _ = decay_of_product(gain, x)
+    q, q_low = one_plus(e)
+    return scale_by_power_of_two(over_one_plus_power(times_parts(gain, hi, lo), q, q_low, 2), k)
 
 
 @kernel
 def d2sigmoid(x, gain):
-    z, e, m = exp_of_product(gain, x)
+    z, k, hi, lo, e, m = decay_of_product(gain, x)
     if abs(z) < TINY:
         # sigmoid''(z) = -z/8 + O(z^3): for tiny z the rounding of gain*x to a
         # subnormal would dominate, so scale x once, by gain^3/8.
         return -(gain * gain * gain * 0.125) * x
-    return logistic_curvature(e, m, z, gain * gain)
+    q, q_low = one_plus(e)
+    numerator = times_parts(gain * gain, hi, lo) * m
+    return math.copysign(scale_by_power_of_two(over_one_plus_power(numerator, q, q_low, 3), k), -z)
 
 
 @kernel

@@ -11,8 +11,7 @@ to 5.8e5 ULP just above the threshold.
 
 from .._elementary import clamp, exp, exp_parts, expm1, kernel, log1p, product_error, scale_by_power_of_two
 from . import logistic
-
-EXP_PARTS_LIMIT = 800.0  # exp(-800), even divided by a beta >= 2^-40, rounds to 0
+from ._parts import EXP_PARTS_LIMIT
 
 
 @kernel
