@@ -152,7 +152,7 @@ KINKS = {"step": (0.0,), "relu": (0.0,), "leaky_relu": (0.0,)}
 
 # Extra parameter values tested for the general (parametric) forms.
 PARAMETER_SAMPLES = {
-    "sigmoid": ((1.0,), (0.5,), (3.7,), (-2.3,)),
+    "sigmoid": ((1.0,), (0.5,), (3.7,), (-2.3,), (100.0,)),
     "leaky_relu": ((0.01,), (0.2,), (1.5,), (-0.3,)),
     "softplus": ((1.0, 20.0), (0.5, 20.0), (3.0, 5.0), (0.1, 20.0)),
 }
