@@ -91,12 +91,13 @@ def shifted(x, m):
 def shifted_exp_float64(x, m):
     """exp(x - m), the rounding of x - m included: exp(d + d_err) = exp(d) (1 + d_err) + O(d_err^2).
 
-    exp(d) = 2^k (hi + lo) unrounded, so the correction hi d_err joins lo
-    before the single final rounding (a spread of 700 makes d_err ~ 2^-44).
+    exp(d) = 2^k (hi + lo) unrounded (lo holds r^2/2 and up, not only a
+    rounding error), so the correction (hi + lo) d_err joins lo before the
+    single final rounding (a spread of 700 makes d_err ~ 2^-44).
     """
     d, d_err = shifted(x, m)
     k, hi, lo = exp_parts(clamp(d, EXP_ARGUMENT_MIN, EXP_ARGUMENT_MAX))
-    return scale_by_power_of_two(hi + fma(hi, d_err, lo), k)
+    return scale_by_power_of_two(hi + fma(hi + lo, d_err, lo), k)
 
 
 # exp(r) = sum r^j/j! to j = 8 for |r| <= ln2/2: truncation r^9/9! < 2^-32, 2^-8 of a float32 ULP.
@@ -385,7 +386,7 @@ def softmax_row(xr, yr):
     scale_chunk(yr, inv_hi, inv_lo)
 
 
-@parallel
+@serial  # its steps are the parallel ones
 def softmax_split_row(xr, yr):
     m = split_max(xr)
     inv_hi, inv_lo = reciprocal(*split_exp_sum_kept(xr, m, yr))
@@ -399,7 +400,7 @@ def log_softmax_row(xr, yr, scratch):
     log_softmax_chunk(xr, m, log_hi, log_lo, yr)
 
 
-@parallel
+@serial  # its steps are the parallel ones
 def log_softmax_split_row(xr, yr):
     m = split_max(xr)
     log_hi, log_lo = log_of_sum(*split_exp_sum(xr, m))
@@ -412,7 +413,7 @@ def logsumexp_row(xr, scratch):
     return logsumexp_from(m, *row_exp_sum(xr, m, scratch))
 
 
-@parallel
+@serial  # its steps are the parallel ones
 def logsumexp_split_row(xr):
     m = split_max(xr)
     return logsumexp_from(m, *split_exp_sum(xr, m))
@@ -429,7 +430,7 @@ def backward_row(dyr, other, out, ones, from_log):
         softmax_backward_chunk(dyr, other, s_hi, s_lo, out)
 
 
-@parallel
+@serial  # its steps are the parallel ones
 def backward_split_row(dyr, other, out, ones, from_log):
     s_hi, s_lo = split_dot(dyr, ones if from_log else other)
     split_map_backward(dyr, other, s_hi, s_lo, out, from_log)
