@@ -120,8 +120,12 @@ def softmax(x, axis=-1, out=None):
     float32 stays float32 (sums in float64); integers give float64. A row with
     a nan or a +inf, or entirely -inf, gives nan throughout; -inf entries give 0.
     """
-    rows, moved_shape, axis = _as_rows("softmax", x, axis)
-    return _rowwise("softmax", "softmax", (rows,), moved_shape, axis, out)
+    return _softmax("softmax", x, axis, out)
+
+
+def _softmax(name, x, axis, out):
+    rows, moved_shape, axis = _as_rows(name, x, axis)
+    return _rowwise(name, "softmax", (rows,), moved_shape, axis, out)
 
 
 def log_softmax(x, axis=-1, out=None):
@@ -177,7 +181,8 @@ def softmax_jacobian(x, axis=-1):
     negated sum of the row's other entries (exact rows summing to 0, and no
     cancellation in 1 - y_i when y_i is near 1).
     """
-    y = np.moveaxis(softmax(x, axis), axis, -1)
+    x = np.asarray(x)
+    y = np.moveaxis(_softmax("softmax_jacobian", x, axis, None), _normalized_axis("", axis, x.ndim), -1)
     with np.errstate(under="ignore", invalid="ignore"):
         jacobian = -y[..., :, None] * y[..., None, :]
         diagonal = np.arange(y.shape[-1])

@@ -432,7 +432,10 @@ def backward_row(dyr, other, out, ones, from_log):
 
 @serial  # its steps are the parallel ones
 def backward_split_row(dyr, other, out, ones, from_log):
-    s_hi, s_lo = split_dot(dyr, ones if from_log else other)
+    if from_log:
+        s_hi, s_lo = split_dot(dyr, ones)
+    else:
+        s_hi, s_lo = split_dot(dyr, other)
     split_map_backward(dyr, other, s_hi, s_lo, out, from_log)
 
 
