@@ -20,11 +20,16 @@ _parallel_lock = threading.Lock()
 _UNSUPPORTED_KINDS = {"c": "complex", "O": "object", "U": "string", "S": "string", "V": "structured"}
 
 
+_KERNELS = {}  # kernel name -> (serial, parallel), filled on first use
+
+
 def _kernels():
     """The compiled kernels, imported on first use so that ``import fastact`` compiles nothing."""
-    from . import _softmax_kernels
+    if not _KERNELS:
+        from ._softmax_kernels import KERNELS
 
-    return _softmax_kernels
+        _KERNELS.update(KERNELS)
+    return _KERNELS
 
 
 def _float_dtype(name, dtype):
@@ -84,7 +89,7 @@ def _direct_target(out, axis, rows, inputs):
 
 
 def _run(kernel_name, *arrays):
-    serial, parallel = _kernels().KERNELS[kernel_name]
+    serial, parallel = (_KERNELS or _kernels())[kernel_name]
     if arrays[0].size < PARALLEL_MIN_ELEMENTS:
         serial(*arrays)
     else:
@@ -92,21 +97,23 @@ def _run(kernel_name, *arrays):
             parallel(*arrays)
 
 
-def _rowwise(name, kernel_name, inputs, moved_shape, axis, out, *flags):
+def _rowwise(name, kernel_name, inputs, moved_shape, axis, out):
     """Run a (rows, n) -> (rows, n) kernel; return the result in the caller's layout (or out)."""
-    dtype = inputs[0].dtype
-    shape = moved_shape if axis == len(moved_shape) - 1 else _unmoved(moved_shape, axis)
-    if out is not None:
-        _check_out(name, out, shape, dtype)
-    target = _direct_target(out, axis, inputs[0], inputs)
-    result = np.empty(inputs[0].shape, dtype) if target is None else target
-    _run(kernel_name, *inputs, result, *flags)
+    rows = inputs[0]
+    axis_is_last = axis == len(moved_shape) - 1
+    if out is None:  # the common case, kept short: small calls are dominated by this wrapper
+        result = np.empty(rows.shape, rows.dtype)
+        _run(kernel_name, *inputs, result)
+        result = result.reshape(moved_shape)
+        return result if axis_is_last else np.moveaxis(result, -1, axis)
+    _check_out(name, out, moved_shape if axis_is_last else _unmoved(moved_shape, axis), rows.dtype)
+    target = _direct_target(out, axis, rows, inputs)
     if target is not None:
+        _run(kernel_name, *inputs, target)
         return out
-    result = np.moveaxis(result.reshape(moved_shape), -1, axis)
-    if out is None:
-        return result
-    out[...] = result
+    result = np.empty(rows.shape, rows.dtype)
+    _run(kernel_name, *inputs, result)
+    out[...] = np.moveaxis(result.reshape(moved_shape), -1, axis)
     return out
 
 
@@ -153,7 +160,9 @@ def _backward_inputs(name, dy, other, axis):
     dy, other = np.asarray(dy), np.asarray(other)
     if dy.shape != other.shape:
         raise ValueError(f"fastact.{name}: dy has shape {dy.shape}, but the output has shape {other.shape}")
-    dtype = _float_dtype(name, np.result_type(_float_dtype(name, dy.dtype), _float_dtype(name, other.dtype)))
+    dtype = _float_dtype(name, dy.dtype)
+    if other.dtype != dy.dtype:
+        dtype = np.promote_types(dtype, _float_dtype(name, other.dtype))
     dy_rows, moved_shape, axis = _as_rows(name, dy, axis, dtype)
     other_rows, _, _ = _as_rows(name, other, axis, dtype)
     return dy_rows, other_rows, moved_shape, axis
@@ -165,13 +174,14 @@ def softmax_backward(dy, y, axis=-1, out=None):
     J^T dy without forming the n x n Jacobian J.
     """
     dy_rows, y_rows, moved_shape, axis = _backward_inputs("softmax_backward", dy, y, axis)
-    return _rowwise("softmax_backward", "backward", (dy_rows, y_rows), moved_shape, axis, out, False)
+    return _rowwise("softmax_backward", "softmax_backward", (dy_rows, y_rows), moved_shape, axis, out)
 
 
 def log_softmax_backward(dy, logy, axis=-1, out=None):
     """The gradient in x of sum(dy * log_softmax(x)) from logy = log_softmax(x): dy - exp(logy) sum(dy)."""
     dy_rows, logy_rows, moved_shape, axis = _backward_inputs("log_softmax_backward", dy, logy, axis)
-    return _rowwise("log_softmax_backward", "backward", (dy_rows, logy_rows), moved_shape, axis, out, True)
+    inputs = (dy_rows, logy_rows)
+    return _rowwise("log_softmax_backward", "log_softmax_backward", inputs, moved_shape, axis, out)
 
 
 def softmax_jacobian(x, axis=-1):

@@ -258,6 +258,8 @@ def number_of_chunks(row_length):
 
 @kernel
 def row_max(xr):
+    if len(xr) <= CHUNK:  # one chunk: no sub-views (each costs reference counting)
+        return chunk_max(xr)
     m = -INF
     for c in range(number_of_chunks(len(xr))):
         start, stop = chunk_bounds(len(xr), c)
@@ -266,27 +268,52 @@ def row_max(xr):
 
 
 @kernel
-def terms_buffer(dest, row_length, start, stop):
-    """Where a chunk's terms go: the same place in a whole-row dest, or the front of a chunk scratch."""
-    return dest[start:stop] if len(dest) == row_length else dest[: stop - start]
-
-
-@kernel
 def row_exp_sum(xr, m, dest):
+    """sum(exp(xr - m)) as a double-double, the terms left in dest (as long as xr)."""
+    if len(xr) <= CHUNK:
+        return exp_sum(xr, m, dest)
     hi = lo = 0.0
     for c in range(number_of_chunks(len(xr))):
         start, stop = chunk_bounds(len(xr), c)
-        c_hi, c_lo = exp_sum(xr[start:stop], m, terms_buffer(dest, len(xr), start, stop))
+        c_hi, c_lo = exp_sum(xr[start:stop], m, dest[start:stop])
+        hi, lo = add_double_double(hi, lo, c_hi, c_lo)
+    return hi, lo
+
+
+@kernel
+def row_exp_sum_in_scratch(xr, m, scratch):
+    """sum(exp(xr - m)) as a double-double, each chunk's terms in scratch (min(len(xr), CHUNK) long)."""
+    if len(xr) <= CHUNK:
+        return exp_sum(xr, m, scratch)
+    hi = lo = 0.0
+    for c in range(number_of_chunks(len(xr))):
+        start, stop = chunk_bounds(len(xr), c)
+        c_hi, c_lo = exp_sum(xr[start:stop], m, scratch[: stop - start])
         hi, lo = add_double_double(hi, lo, c_hi, c_lo)
     return hi, lo
 
 
 @kernel
 def row_dot(a, b):
+    if len(a) <= CHUNK:
+        return dot(a, b)
     hi = lo = 0.0
     for c in range(number_of_chunks(len(a))):
         start, stop = chunk_bounds(len(a), c)
-        c_hi, c_lo = dot(a[start:stop], terms_buffer(b, len(a), start, stop))
+        c_hi, c_lo = dot(a[start:stop], b[start:stop])
+        hi, lo = add_double_double(hi, lo, c_hi, c_lo)
+    return hi, lo
+
+
+@kernel
+def row_sum(a, ones):
+    """sum(a) chunk by chunk as row_dot(a, ones) would; ones is min(len(a), CHUNK) long."""
+    if len(a) <= CHUNK:
+        return dot(a, ones)
+    hi = lo = 0.0
+    for c in range(number_of_chunks(len(a))):
+        start, stop = chunk_bounds(len(a), c)
+        c_hi, c_lo = dot(a[start:stop], ones[: stop - start])
         hi, lo = add_double_double(hi, lo, c_hi, c_lo)
     return hi, lo
 
@@ -348,7 +375,16 @@ def split_dot(a, b):
     partials = np.empty((number_of_chunks(len(a)), 2))
     for c in prange(partials.shape[0]):
         start, stop = chunk_bounds(len(a), c)
-        partials[c, 0], partials[c, 1] = dot(a[start:stop], terms_buffer(b, len(a), start, stop))
+        partials[c, 0], partials[c, 1] = dot(a[start:stop], b[start:stop])
+    return fold_sums(partials)
+
+
+@parallel
+def split_sum(a, ones):
+    partials = np.empty((number_of_chunks(len(a)), 2))
+    for c in prange(partials.shape[0]):
+        start, stop = chunk_bounds(len(a), c)
+        partials[c, 0], partials[c, 1] = dot(a[start:stop], ones[: stop - start])
     return fold_sums(partials)
 
 
@@ -367,13 +403,17 @@ def split_map_log_softmax(xr, m, log_hi, log_lo, yr):
 
 
 @parallel
-def split_map_backward(dyr, other, s_hi, s_lo, out, from_log):
+def split_map_softmax_backward(dyr, yr, s_hi, s_lo, out):
     for c in prange(number_of_chunks(len(dyr))):
         start, stop = chunk_bounds(len(dyr), c)
-        if from_log:
-            log_softmax_backward_chunk(dyr[start:stop], other[start:stop], s_hi, s_lo, out[start:stop])
-        else:
-            softmax_backward_chunk(dyr[start:stop], other[start:stop], s_hi, s_lo, out[start:stop])
+        softmax_backward_chunk(dyr[start:stop], yr[start:stop], s_hi, s_lo, out[start:stop])
+
+
+@parallel
+def split_map_log_softmax_backward(dyr, logyr, s_hi, s_lo, out):
+    for c in prange(number_of_chunks(len(dyr))):
+        start, stop = chunk_bounds(len(dyr), c)
+        log_softmax_backward_chunk(dyr[start:stop], logyr[start:stop], s_hi, s_lo, out[start:stop])
 
 
 # --- the functions, per row ----------------------------------------------------
@@ -396,7 +436,8 @@ def softmax_split_row(xr, yr):
 @kernel
 def log_softmax_row(xr, yr, scratch):
     m = row_max(xr)
-    log_hi, log_lo = log_of_sum(*row_exp_sum(xr, m, scratch))  # log y = (x - m) - log sum exp(x - m)
+    # log y = (x - m) - log sum exp(x - m)
+    log_hi, log_lo = log_of_sum(*row_exp_sum_in_scratch(xr, m, scratch))
     log_softmax_chunk(xr, m, log_hi, log_lo, yr)
 
 
@@ -410,7 +451,7 @@ def log_softmax_split_row(xr, yr):
 @kernel
 def logsumexp_row(xr, scratch):
     m = row_max(xr)
-    return logsumexp_from(m, *row_exp_sum(xr, m, scratch))
+    return logsumexp_from(m, *row_exp_sum_in_scratch(xr, m, scratch))
 
 
 @serial  # its steps are the parallel ones
@@ -419,24 +460,28 @@ def logsumexp_split_row(xr):
     return logsumexp_from(m, *split_exp_sum(xr, m))
 
 
+# Backward forms: softmax y (dy - sum(dy y)), log_softmax dy - exp(log y) sum(dy). Separate
+# kernels, not one with a flag: a runtime flag in the row loop costs 15x on short rows.
+
+
 @kernel
-def backward_row(dyr, other, out, ones, from_log):
-    """softmax: y (dy - sum(dy y)); log_softmax: dy - exp(log y) sum(dy) (other is y or log y)."""
-    if from_log:
-        s_hi, s_lo = row_dot(dyr, ones)
-        log_softmax_backward_chunk(dyr, other, s_hi, s_lo, out)
-    else:
-        s_hi, s_lo = row_dot(dyr, other)
-        softmax_backward_chunk(dyr, other, s_hi, s_lo, out)
+def softmax_backward_row(dyr, yr, out):
+    softmax_backward_chunk(dyr, yr, *row_dot(dyr, yr), out)
 
 
 @serial  # its steps are the parallel ones
-def backward_split_row(dyr, other, out, ones, from_log):
-    if from_log:
-        s_hi, s_lo = split_dot(dyr, ones)
-    else:
-        s_hi, s_lo = split_dot(dyr, other)
-    split_map_backward(dyr, other, s_hi, s_lo, out, from_log)
+def softmax_backward_split_row(dyr, yr, out):
+    split_map_softmax_backward(dyr, yr, *split_dot(dyr, yr), out)
+
+
+@kernel
+def log_softmax_backward_row(dyr, logyr, out, ones):
+    log_softmax_backward_chunk(dyr, logyr, *row_sum(dyr, ones), out)
+
+
+@serial  # its steps are the parallel ones
+def log_softmax_backward_split_row(dyr, logyr, out, ones):
+    split_map_log_softmax_backward(dyr, logyr, *split_sum(dyr, ones), out)
 
 
 # --- the loops over rows: serial for small work, parallel for large -----------
@@ -504,22 +549,40 @@ def logsumexp_parallel(x, out):
 
 
 @serial
-def backward_serial(dy, other, out, from_log):
-    ones = np.ones(min(dy.shape[1], CHUNK))
+def softmax_backward_serial(dy, y, out):
     for r in range(dy.shape[0]):
-        backward_row(dy[r], other[r], out[r], ones, from_log)
+        softmax_backward_row(dy[r], y[r], out[r])
     clear_fp_status()
 
 
 @parallel
-def backward_parallel(dy, other, out, from_log):
+def softmax_backward_parallel(dy, y, out):
+    if split_rows(*dy.shape):
+        for r in range(dy.shape[0]):
+            softmax_backward_split_row(dy[r], y[r], out[r])
+    else:
+        for r in prange(dy.shape[0]):
+            softmax_backward_row(dy[r], y[r], out[r])
+    clear_fp_status()
+
+
+@serial
+def log_softmax_backward_serial(dy, logy, out):
+    ones = np.ones(min(dy.shape[1], CHUNK))
+    for r in range(dy.shape[0]):
+        log_softmax_backward_row(dy[r], logy[r], out[r], ones)
+    clear_fp_status()
+
+
+@parallel
+def log_softmax_backward_parallel(dy, logy, out):
     ones = np.ones(min(dy.shape[1], CHUNK))
     if split_rows(*dy.shape):
         for r in range(dy.shape[0]):
-            backward_split_row(dy[r], other[r], out[r], ones, from_log)
+            log_softmax_backward_split_row(dy[r], logy[r], out[r], ones)
     else:
         for r in prange(dy.shape[0]):
-            backward_row(dy[r], other[r], out[r], ones, from_log)
+            log_softmax_backward_row(dy[r], logy[r], out[r], ones)
     clear_fp_status()
 
 
@@ -527,5 +590,6 @@ KERNELS = {
     "softmax": (softmax_serial, softmax_parallel),
     "log_softmax": (log_softmax_serial, log_softmax_parallel),
     "logsumexp": (logsumexp_serial, logsumexp_parallel),
-    "backward": (backward_serial, backward_parallel),
+    "softmax_backward": (softmax_backward_serial, softmax_backward_parallel),
+    "log_softmax_backward": (log_softmax_backward_serial, log_softmax_backward_parallel),
 }
