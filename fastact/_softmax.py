@@ -7,6 +7,7 @@ work, since a parallel launch costs more than a small softmax does.
 """
 
 import math
+import os
 import threading
 
 import numpy as np
@@ -14,8 +15,19 @@ import numpy as np
 PARALLEL_MIN_ELEMENTS = 1 << 16  # below this a parallel launch costs more than it saves
 AxisError = getattr(np, "exceptions", np).AxisError
 
-# Numba's default (workqueue) threading layer must not be entered by two threads at once.
+# Numba's workqueue threading layer (its fallback) must not be entered by two threads at once.
 _parallel_lock = threading.Lock()
+# GNU OpenMP (Numba's omp layer) terminates a forked child that enters a parallel region; the
+# serial kernels give the same bits, so a forked child uses only those.
+_parallel_allowed = [True]
+
+
+def _no_parallel_in_forked_child():
+    _parallel_allowed[0] = False
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_no_parallel_in_forked_child)
 
 _UNSUPPORTED_KINDS = {"c": "complex", "O": "object", "U": "string", "S": "string", "V": "structured"}
 
@@ -90,7 +102,7 @@ def _direct_target(out, axis, rows, inputs):
 
 def _run(kernel_name, *arrays):
     serial, parallel = (_KERNELS or _kernels())[kernel_name]
-    if arrays[0].size < PARALLEL_MIN_ELEMENTS:
+    if arrays[0].size < PARALLEL_MIN_ELEMENTS or not _parallel_allowed[0]:
         serial(*arrays)
     else:
         with _parallel_lock:

@@ -35,13 +35,29 @@ from ._elementary import (
     scale_by_power_of_two,
     two_sum,
 )
-from ._loops import clear_fp_status
+from ._loops import SOURCE_FINGERPRINT, clear_fp_status
 
 CHUNK = 4096  # elements: a float64 chunk (32 KiB) stays in cache between passes; <= 2^13 for quantized_sum
 SPLIT_ROWS_BELOW = 4  # fewer rows than this, each longer than CHUNK: split every row over threads
 
-serial = njit(cache=True, error_model="numpy")
-parallel = njit(cache=True, error_model="numpy", parallel=True)
+
+
+def _cached_kernel(**options):
+    """njit(cache=True) with the compiled sources' fingerprint in the name (hence the cache file's).
+
+    Numba re-checks only this file's time stamp; the kernels also inline
+    _elementary.py and friends, whose changes must not load stale code.
+    """
+
+    def decorate(function):
+        function.__qualname__ = f"{function.__qualname__}_{SOURCE_FINGERPRINT}"
+        return njit(cache=True, error_model="numpy", **options)(function)
+
+    return decorate
+
+
+serial = _cached_kernel()
+parallel = _cached_kernel(parallel=True)
 # Only for sums whose value no order of the additions changes (exact) or whose order we do not need.
 reassociable = njit(error_model="numpy", forceinline=True, fastmath={"reassoc"})
 

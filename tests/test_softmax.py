@@ -16,6 +16,8 @@ from hypothesis.extra import numpy as hnp
 import fastact
 from fastact._softmax import PARALLEL_MIN_ELEMENTS
 
+from conftest import DTYPES
+
 ROWWISE = ("softmax", "log_softmax")
 SCIPY = {"softmax": scipy.special.softmax, "log_softmax": scipy.special.log_softmax}
 TOLERANCE = {np.float32: 1e-6, np.float64: 1e-14}
@@ -345,3 +347,40 @@ def test_results_do_not_depend_on_the_thread_count():
     one, two = digest_with_threads(1), digest_with_threads(2)
     assert len(one) == len(hashlib.sha256().hexdigest())
     assert one == two
+
+
+def test_serial_and_parallel_kernels_give_the_same_bits():
+    from fastact._softmax_kernels import KERNELS
+
+    rng = np.random.default_rng(10)
+    for shape in [(300, 200), (2, 9000)]:  # rows over threads; chunks of each row over threads
+        for dtype in DTYPES:
+            x = (rng.normal(size=shape) * 5).astype(dtype)
+            y = fastact.softmax(x)
+            for name, kernels in KERNELS.items():
+                inputs = (rng.normal(size=shape).astype(dtype), y) if "backward" in name else (x,)
+                results = []
+                for kernel in kernels:
+                    results.append(np.empty(shape[:1] if name == "logsumexp" else shape, dtype))
+                    kernel(*inputs, results[-1])
+                np.testing.assert_array_equal(results[0], results[1], err_msg=f"{name} {shape} {dtype}")
+
+
+FORK_SCRIPT = textwrap.dedent(
+    """
+    import os, numpy as np, fastact
+    x = np.random.default_rng(0).normal(size=(1000, 200))
+    expected = fastact.softmax(x)  # the parallel kernels, in the parent
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0 if np.array_equal(fastact.softmax(x), expected) else 3)
+    print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+    """
+)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_a_forked_child_computes_the_same_result():
+    command = [sys.executable, "-c", FORK_SCRIPT]
+    completed = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert completed.stdout.strip() == "0", completed.stderr
