@@ -17,10 +17,13 @@ import numpy as np
 from numba import njit, prange, types
 from numba.extending import overload
 
+from ._coefficients import INV_LN2
 from ._elementary import (
     EXP_ARGUMENT_MAX,
     EXP_ARGUMENT_MIN,
     INF,
+    ROUNDING_SHIFTER,
+    SHIFTER_BITS,
     clamp,
     double_bits,
     double_from_bits,
@@ -31,7 +34,7 @@ from ._elementary import (
     horner,
     kernel,
     log1p,
-    reduce_by_ln2,
+    power_of_two,
     scale_by_power_of_two,
     two_sum,
 )
@@ -118,13 +121,25 @@ def shifted_exp_float64(x, m):
 
 # exp(r) = sum r^j/j! to j = 8 for |r| <= ln2/2: truncation r^9/9! < 2^-32, 2^-8 of a float32 ULP.
 EXP_TAYLOR_8 = tuple(1.0 / math.factorial(j) for j in range(8, -1, -1))
+LN2 = math.log(2.0)
+
+
+FLOAT32_EXP_ARGUMENT_MIN = -200.0  # exp(-200) < 2^-288: 0 in float32, and below 2^-90 of any sum
 
 
 @kernel
 def shifted_exp_float32(x, m):
-    """exp(x - m) to ~2^-50, for float32 x and m: x - m is exact in float64 where exp matters."""
-    k, r, _ = reduce_by_ln2(clamp(x - m, EXP_ARGUMENT_MIN, EXP_ARGUMENT_MAX))
-    return scale_by_power_of_two(horner(r, EXP_TAYLOR_8), k)
+    """exp(x - m) to ~2^-32, for float32 x and m: x - m is exact in float64 where exp matters.
+
+    k = round(d/ln2) by the shifter trick, r = d - k ln2 in one FMA (ln2's own
+    rounding costs k 2^-54 < 2^-45), exp(d) = 2^k exp(r) with 2^k in one factor.
+    """
+    d = clamp(x - m, FLOAT32_EXP_ARGUMENT_MIN, 0.0)
+    shifted = fma(d, INV_LN2, ROUNDING_SHIFTER)
+    k_float = shifted - ROUNDING_SHIFTER
+    k = double_bits(shifted) - SHIFTER_BITS
+    r = fma(-k_float, LN2, d)
+    return horner(r, EXP_TAYLOR_8) * power_of_two(k)
 
 
 def shifted_exp(x, m):
@@ -166,12 +181,29 @@ def log_of_sum(s_hi, s_lo):
 
 
 @kernel
-def minus_log_sum(x, m, log_hi, log_lo):
+def minus_log_sum_float64(x, m, log_hi, log_lo):
     """(x - m) - log(s) with every rounding but the last carried: both parts are <= 0, no cancellation."""
     d, d_err = shifted(x, m)
     s, s_err = two_sum(d, -log_hi)
     tail = s_err + (d_err - log_lo)
     return s + (tail if abs(s) < INF else 0.0)
+
+
+@kernel
+def minus_log_sum_float32(x, m, log_hi, log_lo):
+    # x - m is exact in float64 where it matters, and no cancellation: float64 rounding is 2^-29 of float32's
+    return (x - m) - (log_hi + log_lo)
+
+
+def minus_log_sum(x, m, log_hi, log_lo):
+    """(x - m) - log(s) accurate for x's dtype (compiled code only)."""
+
+
+@overload(minus_log_sum, inline="always")
+def _minus_log_sum_for(x, m, log_hi, log_lo):
+    if x == types.float32:
+        return lambda x, m, log_hi, log_lo: minus_log_sum_float32(x, m, log_hi, log_lo)
+    return lambda x, m, log_hi, log_lo: minus_log_sum_float64(x, m, log_hi, log_lo)
 
 
 # --- chunks (1-D views; loops from 0 so LLVM drops the wraparound checks) -----
