@@ -281,6 +281,11 @@ def test_backward_accepts_out_and_other_axes():
     np.testing.assert_array_equal(out, fastact.softmax_backward(dy, fastact.softmax(x)).T)
     mixed = fastact.log_softmax_backward(dy.astype(np.float32), fastact.log_softmax(x))
     assert mixed.dtype == np.float64
+    pairs = [(fastact.softmax_backward, fastact.softmax), (fastact.log_softmax_backward, fastact.log_softmax)]
+    for function, forward in pairs:
+        expected, in_place = function(dy, forward(x)), dy.copy()
+        assert function(in_place, forward(x), out=in_place) is in_place
+        np.testing.assert_array_equal(in_place, expected)
 
 
 # --- properties ---------------------------------------------------------------------------------
