@@ -44,7 +44,6 @@ CHUNK = 4096  # elements: a float64 chunk (32 KiB) stays in cache between passes
 SPLIT_ROWS_BELOW = 4  # fewer rows than this, each longer than CHUNK: split every row over threads
 
 
-
 def _cached_kernel(**options):
     """njit(cache=True) with the compiled sources' fingerprint in the name (hence the cache file's).
 
