@@ -53,7 +53,8 @@ def _cached_kernel(**options):
 
     def decorate(function):
         function.__qualname__ = f"{function.__qualname__}_{SOURCE_FINGERPRINT}"
-        return njit(cache=True, error_model="numpy", **options)(function)
+        # nogil: as a ufunc loop does, let other Python threads run meanwhile
+        return njit(cache=True, error_model="numpy", nogil=True, **options)(function)
 
     return decorate
 

@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
 
 import numpy as np
 import pytest
@@ -389,3 +390,25 @@ def test_a_forked_child_computes_the_same_result():
     command = [sys.executable, "-c", FORK_SCRIPT]
     completed = subprocess.run(command, capture_output=True, text=True, check=True)
     assert completed.stdout.strip() == "0", completed.stderr
+
+
+def test_many_python_threads_get_the_single_threaded_results():
+    rng = np.random.default_rng(12)
+    inputs = [rng.normal(size=shape) for shape in [(64, 10), (700, 300), (2, 50_000)]]
+    expected = [(fastact.softmax(x), fastact.logsumexp(x)) for x in inputs]
+    failures = []
+
+    def worker(seed):
+        order = np.random.default_rng(seed)
+        for _ in range(20):
+            k = int(order.integers(len(inputs)))
+            softmax, lse = fastact.softmax(inputs[k]), fastact.logsumexp(inputs[k])
+            if not (np.array_equal(softmax, expected[k][0]) and np.array_equal(lse, expected[k][1])):
+                failures.append(k)
+
+    threads = [threading.Thread(target=worker, args=(seed,)) for seed in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
