@@ -174,3 +174,20 @@ def reference(spec):
         return value
 
     return limit_at_infinity
+
+
+def logsumexp_reference(row):
+    """log(sum(exp(x))) of a row of floats, from the definition, at mpmath's working precision."""
+    return mp.log(mp.fsum(mp.exp(mp.mpf(float(v))) for v in row))
+
+
+def softmax_family_reference(row):
+    """(softmax, log_softmax, logsumexp) of a row of floats from the definitions, as mpf.
+
+    log_softmax(x)_i = x_i - logsumexp(x) and softmax = exp(log_softmax); for a
+    dominant entry the subtraction cancels, so callers raise the precision
+    (log_softmax ~ -exp(-gap) needs ~gap/ln 2 more bits).
+    """
+    lse = logsumexp_reference(row)
+    log_softmax = [mp.mpf(float(v)) - lse for v in row]
+    return [mp.exp(v) for v in log_softmax], log_softmax, lse

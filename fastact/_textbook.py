@@ -137,3 +137,26 @@ TEXTBOOK = {
         "derivative_from_output": _where_positive,
     },
 }
+
+
+# The softmax family as users write it in NumPy (max-subtracting, three passes), keyed by function name.
+def _softmax(x, axis=-1):
+    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def _logsumexp(x, axis=-1, keepdims=False):
+    m = np.max(x, axis=axis, keepdims=True)
+    total = m + np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True))
+    return total if keepdims else np.squeeze(total, axis=axis)
+
+
+SOFTMAX_TEXTBOOK = {
+    "softmax": _softmax,
+    "log_softmax": lambda x, axis=-1: x - _logsumexp(x, axis=axis, keepdims=True),
+    "logsumexp": _logsumexp,
+    "softmax_backward": lambda dy, y, axis=-1: y * (dy - np.sum(dy * y, axis=axis, keepdims=True)),
+    "log_softmax_backward": lambda dy, logy, axis=-1: (
+        dy - np.exp(logy) * np.sum(dy, axis=axis, keepdims=True)
+    ),
+}

@@ -16,13 +16,27 @@ DTYPES = (np.float32, np.float64)
 MEASURED_ULP = {}
 # elementary kernel name -> (max ULP error, worst input, inputs tested), filled by test_elementary.
 MEASURED_ELEMENTARY_ULP = {}
+# (softmax-family function, dtype) -> {row kind: max ULP error}, filled by test_softmax_accuracy.
+MEASURED_SOFTMAX_ULP = {}
 
 
 def ufunc(name):
     return getattr(fastact, name)
 
 
+def softmax_summary(terminalreporter):
+    terminalreporter.section("softmax family: max ULP error against mpmath (fixed rows)")
+    kinds = list(dict.fromkeys(kind for errors in MEASURED_SOFTMAX_ULP.values() for kind in errors))
+    header = " ".join(f"{kind:>15s}" for kind in kinds)
+    terminalreporter.write_line(f"{'function':22s} {'dtype':8s} {header}")
+    for (name, dtype), errors in sorted(MEASURED_SOFTMAX_ULP.items()):
+        cells = [f"{errors[kind]:15.3f}" if kind in errors else f"{'-':>15s}" for kind in kinds]
+        terminalreporter.write_line(f"{name:22s} {dtype:8s} " + " ".join(cells))
+
+
 def pytest_terminal_summary(terminalreporter):
+    if MEASURED_SOFTMAX_ULP:
+        softmax_summary(terminalreporter)
     if MEASURED_ELEMENTARY_ULP:
         terminalreporter.section("elementary kernels: max ULP error against mpmath (float64)")
         for name, (error, worst, count) in MEASURED_ELEMENTARY_ULP.items():

@@ -1,0 +1,57 @@
+"""asv benchmarks of the softmax family: fastact against the textbook NumPy formulas and SciPy.
+
+Rows of n entries reduced along the last axis, float32 and float64; SciPy has
+softmax, log_softmax and logsumexp but no backward form (skipped). JIT
+compilation happens in setup, outside the figures.
+"""
+
+import importlib
+
+import numpy as np
+
+import fastact
+from fastact._textbook import SOFTMAX_TEXTBOOK
+
+FUNCTIONS = ("softmax", "log_softmax", "logsumexp", "softmax_backward")
+IMPLEMENTATIONS = ("fastact", "numpy", "scipy")
+DTYPES = ("float32", "float64")
+SHAPES = ("64x10", "4096x1000", "16x100000")  # rows x n
+SCIPY = {name: f"scipy.special.{name}" for name in ("softmax", "log_softmax", "logsumexp")}
+
+
+def implementation(name, which):
+    """The callable for ``name`` (inputs, axis=-1), or NotImplementedError (asv's "skip") if there is none."""
+    if which == "fastact":
+        return getattr(fastact, name)
+    if which == "numpy":
+        return SOFTMAX_TEXTBOOK[name]
+    if name not in SCIPY:
+        raise NotImplementedError(f"SciPy has no {name}")
+    module, attribute = SCIPY[name].rsplit(".", 1)
+    return getattr(importlib.import_module(module), attribute)
+
+
+class Softmax:
+    params = (FUNCTIONS, IMPLEMENTATIONS, DTYPES, SHAPES)
+    param_names = ("function", "implementation", "dtype", "shape")
+    rounds = 1
+    repeat = (1, 5, 2.0)
+    warmup_time = 0.05
+    timeout = 300
+
+    def setup(self, name, which, dtype, shape):
+        self.function = implementation(name, which)
+        rows, n = (int(side) for side in shape.split("x"))
+        rng = np.random.default_rng(0)
+        x = (rng.normal(size=(rows, n)) * 3).astype(dtype)
+        if name == "softmax_backward":
+            self.inputs = (rng.normal(size=(rows, n)).astype(dtype), fastact.softmax(x))
+        else:
+            self.inputs = (x,)
+        self.function(*self.inputs, axis=-1)  # compile, fill caches
+
+    def time_call(self, name, which, dtype, shape):
+        self.function(*self.inputs, axis=-1)
+
+    def peakmem_call(self, name, which, dtype, shape):
+        self.function(*self.inputs, axis=-1)

@@ -1,0 +1,643 @@
+"""Softmax-family kernels: the math of one row, and the loops over rows (no validation here).
+
+Every row is processed in chunks of ``CHUNK`` elements: chunk maxima, chunk
+sums (double-double) and the output pass, each combined in chunk order. Short
+rows run whole on one thread (rows in parallel); a few long rows run their
+chunks on several threads. Either way every number comes from the same
+operations in the same order, so results do not depend on the thread count
+nor on the serial/parallel choice (which the wrappers make by size alone).
+
+Inputs are float32 or float64 C-contiguous (rows, n) arrays; everything is
+computed in float64, so a float32 row sums without a bound growing with n.
+"""
+
+import math
+
+import numpy as np
+from numba import njit, prange, types
+from numba.extending import overload
+
+from ._coefficients import INV_LN2
+from ._elementary import (
+    EXP_ARGUMENT_MAX,
+    EXP_ARGUMENT_MIN,
+    INF,
+    ROUNDING_SHIFTER,
+    SHIFTER_BITS,
+    clamp,
+    double_bits,
+    double_from_bits,
+    exp,
+    exp_parts,
+    fast_two_sum,
+    fma,
+    horner,
+    kernel,
+    log1p,
+    power_of_two,
+    scale_by_power_of_two,
+    two_sum,
+)
+from ._loops import SOURCE_FINGERPRINT, clear_fp_status
+
+CHUNK = 4096  # elements: a float64 chunk (32 KiB) stays in cache between passes; <= 2^13 for quantized_sum
+SPLIT_ROWS_BELOW = 4  # fewer rows than this, each longer than CHUNK: split every row over threads
+
+
+def _cached_kernel(**options):
+    """njit(cache=True) with the compiled sources' fingerprint in the name (hence the cache file's).
+
+    Numba re-checks only this file's time stamp; the kernels also inline
+    _elementary.py and friends, whose changes must not load stale code.
+    """
+
+    def decorate(function):
+        function.__qualname__ = f"{function.__qualname__}_{SOURCE_FINGERPRINT}"
+        # nogil: as a ufunc loop does, let other Python threads run meanwhile
+        return njit(cache=True, error_model="numpy", nogil=True, **options)(function)
+
+    return decorate
+
+
+serial = _cached_kernel()
+parallel = _cached_kernel(parallel=True)
+# Only for sums whose value no order of the additions changes (exact) or whose order we do not need.
+reassociable = njit(error_model="numpy", forceinline=True, fastmath={"reassoc"})
+
+MAGNITUDE_BITS = 0x7FFF_FFFF_FFFF_FFFF
+INF_BITS = 0x7FF0_0000_0000_0000
+# v + QUANTIZER rounds v in [0, 1] to a multiple of ulp(QUANTIZER) = 2^-40, exactly undone by - QUANTIZER.
+QUANTIZER = 1.5 * 2.0**12
+
+
+# --- scalars ------------------------------------------------------------------
+
+
+@kernel
+def order_key(v):
+    """An int64 ordered as the float64 values are (-0 < +0), every nan above +inf.
+
+    Integer max reductions vectorize; float ones do not without fast-math,
+    which would also make nan handling undefined.
+    """
+    bits = double_bits(np.float64(v))
+    flipped = bits ^ ((bits >> 63) & MAGNITUDE_BITS)  # negative floats: reverse their order
+    return INF_BITS + 1 if (bits & MAGNITUDE_BITS) > INF_BITS else flipped
+
+
+@kernel
+def from_order_key(key):
+    return double_from_bits(key ^ ((key >> 63) & MAGNITUDE_BITS))
+
+
+MINUS_INF_KEY = order_key(-INF)
+
+
+@kernel
+def nan_max(a, b):
+    """max(a, b), nan if either is nan (as np.max), +0 above -0."""
+    return from_order_key(max(order_key(a), order_key(b)))
+
+
+@kernel
+def shifted(x, m):
+    """(d, d_err) with d + d_err = x - m exactly (TwoSum); d_err = 0 where d is infinite or nan."""
+    d, d_err = two_sum(x, -m)
+    return d, (d_err if abs(d) < INF else 0.0)
+
+
+@kernel
+def shifted_exp_float64(x, m):
+    """exp(x - m), the rounding of x - m included: exp(d + d_err) = exp(d) (1 + d_err) + O(d_err^2).
+
+    exp(d) = 2^k (hi + lo) unrounded (lo holds r^2/2 and up, not only a
+    rounding error), so the correction (hi + lo) d_err joins lo before the
+    single final rounding (a spread of 700 makes d_err ~ 2^-44).
+    """
+    d, d_err = shifted(x, m)
+    k, hi, lo = exp_parts(clamp(d, EXP_ARGUMENT_MIN, EXP_ARGUMENT_MAX))
+    return scale_by_power_of_two(hi + fma(hi + lo, d_err, lo), k)
+
+
+# exp(r) = sum r^j/j! to j = 8 for |r| <= ln2/2: truncation r^9/9! < 2^-32, 2^-8 of a float32 ULP.
+EXP_TAYLOR_8 = tuple(1.0 / math.factorial(j) for j in range(8, -1, -1))
+LN2 = math.log(2.0)
+
+
+FLOAT32_EXP_ARGUMENT_MIN = -200.0  # exp(-200) < 2^-288: 0 in float32, and below 2^-90 of any sum
+
+
+@kernel
+def shifted_exp_float32(x, m):
+    """exp(x - m) to ~2^-32, for float32 x and m: x - m is exact in float64 where exp matters.
+
+    k = round(d/ln2) by the shifter trick, r = d - k ln2 in one FMA (ln2's own
+    rounding costs k 2^-54 < 2^-45), exp(d) = 2^k exp(r) with 2^k in one factor.
+    """
+    d = clamp(x - m, FLOAT32_EXP_ARGUMENT_MIN, 0.0)
+    shifted = fma(d, INV_LN2, ROUNDING_SHIFTER)
+    k_float = shifted - ROUNDING_SHIFTER
+    k = double_bits(shifted) - SHIFTER_BITS
+    r = fma(-k_float, LN2, d)
+    return horner(r, EXP_TAYLOR_8) * power_of_two(k)
+
+
+def shifted_exp(x, m):
+    """exp(x - m) accurate for x's dtype (compiled code only: the float32 form is half the work)."""
+
+
+@overload(shifted_exp, inline="always")
+def _shifted_exp_for(x, m):
+    if x == types.float32:
+        return lambda x, m: shifted_exp_float32(x, m)
+    return lambda x, m: shifted_exp_float64(x, m)
+
+
+@kernel
+def add_double_double(a_hi, a_lo, b_hi, b_lo):
+    """(a_hi + a_lo) + (b_hi + b_lo) as a normalized double-double."""
+    s, e = two_sum(a_hi, b_hi)
+    return fast_two_sum(s, e + (a_lo + b_lo))
+
+
+@kernel
+def reciprocal(s_hi, s_lo):
+    """1/(s_hi + s_lo) as (inv, inv_lo): 1/s = inv + inv (1 - inv s), the remainder exact by FMA."""
+    inv = 1.0 / s_hi
+    return inv, inv * (fma(-inv, s_hi, 1.0) - inv * s_lo)
+
+
+@kernel
+def log_of_sum(s_hi, s_lo):
+    """log(s) for s = s_hi + s_lo >= 1 as (hi, lo), relative accuracy kept as s -> 1.
+
+    log(s) = log1p(r) with r = s - 1 (exact by TwoSum); r's tail enters to
+    first order, log1p(r_hi + r_lo) = log1p(r_hi) + r_lo/(1 + r_hi). With one
+    dominant entry, s = 1 + (sum of the others): log1p never sees 1 + r rounded.
+    """
+    r_hi, r_err = two_sum(s_hi, -1.0)
+    r_hi, r_lo = fast_two_sum(r_hi, r_err + s_lo)
+    return log1p(r_hi), r_lo / (1.0 + r_hi)
+
+
+@kernel
+def minus_log_sum_float64(x, m, log_hi, log_lo):
+    """(x - m) - log(s) with every rounding but the last carried: both parts are <= 0, no cancellation."""
+    d, d_err = shifted(x, m)
+    s, s_err = two_sum(d, -log_hi)
+    tail = s_err + (d_err - log_lo)
+    return s + (tail if abs(s) < INF else 0.0)
+
+
+@kernel
+def minus_log_sum_float32(x, m, log_hi, log_lo):
+    # x - m is exact in float64 where it matters, and no cancellation: float64 rounding is 2^-29 of float32's
+    return (x - m) - (log_hi + log_lo)
+
+
+def minus_log_sum(x, m, log_hi, log_lo):
+    """(x - m) - log(s) accurate for x's dtype (compiled code only)."""
+
+
+@overload(minus_log_sum, inline="always")
+def _minus_log_sum_for(x, m, log_hi, log_lo):
+    if x == types.float32:
+        return lambda x, m, log_hi, log_lo: minus_log_sum_float32(x, m, log_hi, log_lo)
+    return lambda x, m, log_hi, log_lo: minus_log_sum_float64(x, m, log_hi, log_lo)
+
+
+# --- chunks (1-D views; loops from 0 so LLVM drops the wraparound checks) -----
+
+
+@kernel
+def chunk_max(xc):
+    """max of the chunk, nan if it holds a nan, -inf if empty."""
+    key = MINUS_INF_KEY
+    for i in range(len(xc)):
+        key = max(key, order_key(xc[i]))
+    return from_order_key(key)
+
+
+@reassociable
+def add_in_any_order(a, b):
+    return a + b
+
+
+@kernel
+def quantized_parts(v):
+    """(hi, lo) with hi + lo = v exactly, hi a multiple of 2^-40: for v in [0, 1], lo < 2^-40."""
+    hi = (v + QUANTIZER) - QUANTIZER
+    return hi, v - hi
+
+
+@kernel
+def quantized_sum(values):
+    """sum(values) for at most 2^13 values in [0, 1], as a double-double (hi, lo), ~2^-90 relative.
+
+    Split each value into a multiple of 2^-40 and a rest below 2^-41: the
+    multiples sum exactly in any order (every partial sum is a multiple of
+    2^-40 below 2^13), so that sum may vectorize; the rests' sum rounds, by
+    ~n 2^-53 of its size <= n 2^-41, far below the total (>= 1 for softmax).
+    """
+    hi = lo = 0.0
+    for i in range(len(values)):
+        v_hi, v_lo = quantized_parts(np.float64(values[i]))
+        hi = add_in_any_order(hi, v_hi)
+        lo = add_in_any_order(lo, v_lo)
+    return fast_two_sum(hi, lo)
+
+
+@kernel
+def dot(a, b):
+    """sum(a * b) in float64 (a single rounded sum: a double-double with lo = 0)."""
+    total = 0.0
+    for i in range(len(a)):
+        total = add_in_any_order(total, np.float64(a[i]) * b[i])
+    return total, 0.0
+
+
+@kernel
+def exp_sum(xc, m, dest):
+    """sum(exp(xc - m)) as a double-double; the terms are left in dest (float32 or float64)."""
+    for i in range(len(xc)):
+        dest[i] = shifted_exp(xc[i], m)
+    return quantized_sum(dest)
+
+
+@kernel
+def scale_chunk(yc, inv_hi, inv_lo):
+    for i in range(len(yc)):
+        e = np.float64(yc[i])
+        yc[i] = fma(e, inv_hi, e * inv_lo)
+
+
+@kernel
+def log_softmax_chunk(xc, m, log_hi, log_lo, yc):
+    for i in range(len(xc)):
+        yc[i] = minus_log_sum(xc[i], m, log_hi, log_lo)
+
+
+@kernel
+def softmax_backward_chunk(dyc, yc, s_hi, s_lo, out):
+    # y (dy - sum(dy y)); the sum's tail is kept, so dy - s cancels only in dy's own bits
+    for i in range(len(dyc)):
+        out[i] = np.float64(yc[i]) * ((np.float64(dyc[i]) - s_hi) - s_lo)
+
+
+@kernel
+def log_softmax_backward_chunk(dyc, logyc, s_hi, s_lo, out):
+    for i in range(len(dyc)):
+        out[i] = np.float64(dyc[i]) - exp(np.float64(logyc[i])) * (s_hi + s_lo)
+
+
+# --- rows: chunk results combined in chunk order ------------------------------
+
+
+@kernel
+def chunk_bounds(row_length, chunk):
+    start = chunk * CHUNK
+    return start, min(start + CHUNK, row_length)
+
+
+@kernel
+def number_of_chunks(row_length):
+    return (row_length + CHUNK - 1) // CHUNK
+
+
+@kernel
+def row_max(xr):
+    if len(xr) <= CHUNK:  # one chunk: no sub-views (each costs reference counting)
+        return chunk_max(xr)
+    m = -INF
+    for c in range(number_of_chunks(len(xr))):
+        start, stop = chunk_bounds(len(xr), c)
+        m = nan_max(m, chunk_max(xr[start:stop]))
+    return m
+
+
+@kernel
+def row_exp_sum(xr, m, dest):
+    """sum(exp(xr - m)) as a double-double, the terms left in dest (as long as xr)."""
+    if len(xr) <= CHUNK:
+        return exp_sum(xr, m, dest)
+    hi = lo = 0.0
+    for c in range(number_of_chunks(len(xr))):
+        start, stop = chunk_bounds(len(xr), c)
+        c_hi, c_lo = exp_sum(xr[start:stop], m, dest[start:stop])
+        hi, lo = add_double_double(hi, lo, c_hi, c_lo)
+    return hi, lo
+
+
+@kernel
+def row_exp_sum_in_scratch(xr, m, scratch):
+    """sum(exp(xr - m)) as a double-double, each chunk's terms in scratch (min(len(xr), CHUNK) long)."""
+    if len(xr) <= CHUNK:
+        return exp_sum(xr, m, scratch)
+    hi = lo = 0.0
+    for c in range(number_of_chunks(len(xr))):
+        start, stop = chunk_bounds(len(xr), c)
+        c_hi, c_lo = exp_sum(xr[start:stop], m, scratch[: stop - start])
+        hi, lo = add_double_double(hi, lo, c_hi, c_lo)
+    return hi, lo
+
+
+@kernel
+def row_dot(a, b):
+    if len(a) <= CHUNK:
+        return dot(a, b)
+    hi = lo = 0.0
+    for c in range(number_of_chunks(len(a))):
+        start, stop = chunk_bounds(len(a), c)
+        c_hi, c_lo = dot(a[start:stop], b[start:stop])
+        hi, lo = add_double_double(hi, lo, c_hi, c_lo)
+    return hi, lo
+
+
+@kernel
+def row_sum(a, ones):
+    """sum(a) chunk by chunk as row_dot(a, ones) would; ones is min(len(a), CHUNK) long."""
+    if len(a) <= CHUNK:
+        return dot(a, ones)
+    hi = lo = 0.0
+    for c in range(number_of_chunks(len(a))):
+        start, stop = chunk_bounds(len(a), c)
+        c_hi, c_lo = dot(a[start:stop], ones[: stop - start])
+        hi, lo = add_double_double(hi, lo, c_hi, c_lo)
+    return hi, lo
+
+
+@kernel
+def logsumexp_from(m, s_hi, s_lo):
+    """m + log(s): exact TwoSum of the leading parts; m = -inf (all -inf, or empty) or +inf is the result."""
+    log_hi, log_lo = log_of_sum(s_hi, s_lo)
+    total, error = two_sum(m, log_hi)
+    value = total + (error + log_lo)
+    return value if abs(m) < INF else m  # nan (a nan entry) stays nan
+
+
+# The same per-row steps, each chunk loop over threads (for a few very long rows).
+
+
+@parallel
+def split_max(xr):
+    maxima = np.empty(number_of_chunks(len(xr)))
+    for c in prange(len(maxima)):
+        start, stop = chunk_bounds(len(xr), c)
+        maxima[c] = chunk_max(xr[start:stop])
+    m = -INF
+    for c in range(len(maxima)):
+        m = nan_max(m, maxima[c])
+    return m
+
+
+@kernel
+def fold_sums(partials):
+    hi = lo = 0.0
+    for c in range(partials.shape[0]):
+        hi, lo = add_double_double(hi, lo, partials[c, 0], partials[c, 1])
+    return hi, lo
+
+
+@parallel
+def split_exp_sum_kept(xr, m, dest):
+    """row_exp_sum over threads, the terms left in dest (the whole row)."""
+    partials = np.empty((number_of_chunks(len(xr)), 2))
+    for c in prange(partials.shape[0]):
+        start, stop = chunk_bounds(len(xr), c)
+        partials[c, 0], partials[c, 1] = exp_sum(xr[start:stop], m, dest[start:stop])
+    return fold_sums(partials)
+
+
+@parallel
+def split_exp_sum(xr, m):
+    """row_exp_sum over threads, each chunk's terms in a scratch buffer."""
+    partials = np.empty((number_of_chunks(len(xr)), 2))
+    for c in prange(partials.shape[0]):
+        start, stop = chunk_bounds(len(xr), c)
+        partials[c, 0], partials[c, 1] = exp_sum(xr[start:stop], m, np.empty(stop - start))
+    return fold_sums(partials)
+
+
+@parallel
+def split_dot(a, b):
+    partials = np.empty((number_of_chunks(len(a)), 2))
+    for c in prange(partials.shape[0]):
+        start, stop = chunk_bounds(len(a), c)
+        partials[c, 0], partials[c, 1] = dot(a[start:stop], b[start:stop])
+    return fold_sums(partials)
+
+
+@parallel
+def split_sum(a, ones):
+    partials = np.empty((number_of_chunks(len(a)), 2))
+    for c in prange(partials.shape[0]):
+        start, stop = chunk_bounds(len(a), c)
+        partials[c, 0], partials[c, 1] = dot(a[start:stop], ones[: stop - start])
+    return fold_sums(partials)
+
+
+@parallel
+def split_map_softmax(yr, inv_hi, inv_lo):
+    for c in prange(number_of_chunks(len(yr))):
+        start, stop = chunk_bounds(len(yr), c)
+        scale_chunk(yr[start:stop], inv_hi, inv_lo)
+
+
+@parallel
+def split_map_log_softmax(xr, m, log_hi, log_lo, yr):
+    for c in prange(number_of_chunks(len(xr))):
+        start, stop = chunk_bounds(len(xr), c)
+        log_softmax_chunk(xr[start:stop], m, log_hi, log_lo, yr[start:stop])
+
+
+@parallel
+def split_map_softmax_backward(dyr, yr, s_hi, s_lo, out):
+    for c in prange(number_of_chunks(len(dyr))):
+        start, stop = chunk_bounds(len(dyr), c)
+        softmax_backward_chunk(dyr[start:stop], yr[start:stop], s_hi, s_lo, out[start:stop])
+
+
+@parallel
+def split_map_log_softmax_backward(dyr, logyr, s_hi, s_lo, out):
+    for c in prange(number_of_chunks(len(dyr))):
+        start, stop = chunk_bounds(len(dyr), c)
+        log_softmax_backward_chunk(dyr[start:stop], logyr[start:stop], s_hi, s_lo, out[start:stop])
+
+
+# --- the functions, per row ----------------------------------------------------
+
+
+@kernel
+def softmax_row(xr, yr):
+    m = row_max(xr)
+    inv_hi, inv_lo = reciprocal(*row_exp_sum(xr, m, yr))  # y = exp(x - m) / sum exp(x - m)
+    scale_chunk(yr, inv_hi, inv_lo)
+
+
+@serial  # its steps are the parallel ones
+def softmax_split_row(xr, yr):
+    m = split_max(xr)
+    inv_hi, inv_lo = reciprocal(*split_exp_sum_kept(xr, m, yr))
+    split_map_softmax(yr, inv_hi, inv_lo)
+
+
+@kernel
+def log_softmax_row(xr, yr, scratch):
+    m = row_max(xr)
+    # log y = (x - m) - log sum exp(x - m)
+    log_hi, log_lo = log_of_sum(*row_exp_sum_in_scratch(xr, m, scratch))
+    log_softmax_chunk(xr, m, log_hi, log_lo, yr)
+
+
+@serial  # its steps are the parallel ones
+def log_softmax_split_row(xr, yr):
+    m = split_max(xr)
+    log_hi, log_lo = log_of_sum(*split_exp_sum(xr, m))
+    split_map_log_softmax(xr, m, log_hi, log_lo, yr)
+
+
+@kernel
+def logsumexp_row(xr, scratch):
+    m = row_max(xr)
+    return logsumexp_from(m, *row_exp_sum_in_scratch(xr, m, scratch))
+
+
+@serial  # its steps are the parallel ones
+def logsumexp_split_row(xr):
+    m = split_max(xr)
+    return logsumexp_from(m, *split_exp_sum(xr, m))
+
+
+# Backward forms: softmax y (dy - sum(dy y)), log_softmax dy - exp(log y) sum(dy). Separate
+# kernels, not one with a flag: a runtime flag in the row loop costs 15x on short rows.
+
+
+@kernel
+def softmax_backward_row(dyr, yr, out):
+    softmax_backward_chunk(dyr, yr, *row_dot(dyr, yr), out)
+
+
+@serial  # its steps are the parallel ones
+def softmax_backward_split_row(dyr, yr, out):
+    split_map_softmax_backward(dyr, yr, *split_dot(dyr, yr), out)
+
+
+@kernel
+def log_softmax_backward_row(dyr, logyr, out, ones):
+    log_softmax_backward_chunk(dyr, logyr, *row_sum(dyr, ones), out)
+
+
+@serial  # its steps are the parallel ones
+def log_softmax_backward_split_row(dyr, logyr, out, ones):
+    split_map_log_softmax_backward(dyr, logyr, *split_sum(dyr, ones), out)
+
+
+# --- the loops over rows: serial for small work, parallel for large -----------
+
+
+@kernel
+def split_rows(rows, n):
+    return rows < SPLIT_ROWS_BELOW and n > CHUNK
+
+
+@serial
+def softmax_serial(x, y):
+    for r in range(x.shape[0]):
+        softmax_row(x[r], y[r])
+    clear_fp_status()
+
+
+@parallel
+def softmax_parallel(x, y):
+    if split_rows(*x.shape):
+        for r in range(x.shape[0]):
+            softmax_split_row(x[r], y[r])
+    else:
+        for r in prange(x.shape[0]):
+            softmax_row(x[r], y[r])
+    clear_fp_status()
+
+
+@serial
+def log_softmax_serial(x, y):
+    scratch = np.empty(min(x.shape[1], CHUNK))
+    for r in range(x.shape[0]):
+        log_softmax_row(x[r], y[r], scratch)
+    clear_fp_status()
+
+
+@parallel
+def log_softmax_parallel(x, y):
+    if split_rows(*x.shape):
+        for r in range(x.shape[0]):
+            log_softmax_split_row(x[r], y[r])
+    else:
+        for r in prange(x.shape[0]):
+            log_softmax_row(x[r], y[r], np.empty(min(x.shape[1], CHUNK)))
+    clear_fp_status()
+
+
+@serial
+def logsumexp_serial(x, out):
+    scratch = np.empty(min(x.shape[1], CHUNK))
+    for r in range(x.shape[0]):
+        out[r] = logsumexp_row(x[r], scratch)
+    clear_fp_status()
+
+
+@parallel
+def logsumexp_parallel(x, out):
+    if split_rows(*x.shape):
+        for r in range(x.shape[0]):
+            out[r] = logsumexp_split_row(x[r])
+    else:
+        for r in prange(x.shape[0]):
+            out[r] = logsumexp_row(x[r], np.empty(min(x.shape[1], CHUNK)))
+    clear_fp_status()
+
+
+@serial
+def softmax_backward_serial(dy, y, out):
+    for r in range(dy.shape[0]):
+        softmax_backward_row(dy[r], y[r], out[r])
+    clear_fp_status()
+
+
+@parallel
+def softmax_backward_parallel(dy, y, out):
+    if split_rows(*dy.shape):
+        for r in range(dy.shape[0]):
+            softmax_backward_split_row(dy[r], y[r], out[r])
+    else:
+        for r in prange(dy.shape[0]):
+            softmax_backward_row(dy[r], y[r], out[r])
+    clear_fp_status()
+
+
+@serial
+def log_softmax_backward_serial(dy, logy, out):
+    ones = np.ones(min(dy.shape[1], CHUNK))
+    for r in range(dy.shape[0]):
+        log_softmax_backward_row(dy[r], logy[r], out[r], ones)
+    clear_fp_status()
+
+
+@parallel
+def log_softmax_backward_parallel(dy, logy, out):
+    ones = np.ones(min(dy.shape[1], CHUNK))
+    if split_rows(*dy.shape):
+        for r in range(dy.shape[0]):
+            log_softmax_backward_split_row(dy[r], logy[r], out[r], ones)
+    else:
+        for r in prange(dy.shape[0]):
+            log_softmax_backward_row(dy[r], logy[r], out[r], ones)
+    clear_fp_status()
+
+
+KERNELS = {
+    "softmax": (softmax_serial, softmax_parallel),
+    "log_softmax": (log_softmax_serial, log_softmax_parallel),
+    "logsumexp": (logsumexp_serial, logsumexp_parallel),
+    "softmax_backward": (softmax_backward_serial, softmax_backward_parallel),
+    "log_softmax_backward": (log_softmax_backward_serial, log_softmax_backward_parallel),
+}
