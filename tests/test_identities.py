@@ -67,7 +67,14 @@ def test_derivatives_match_mpmath_numerical_differentiation(name):
     forward = REFERENCES[activation.name]["forward"]
     x = np.linspace(-30.3, 30.3, 40)  # avoids 0, where kinks sit and where f'' crosses 0
     x = x[~np.isin(x, KINKS.get(activation.name, ()))]
+    analytic = REFERENCES[activation.name][spec.role]
     with mp.workprec(PRECISION_BITS):
         exacts = [mp.diff(lambda t: forward(t, *params), mp.mpf(float(v)), order) for v in x]
+        # On a linear piece f'' is exactly 0, but finite differences of a formula that
+        # rounds (hardsigmoid's /6) leave noise of ~2^-140: there the ufunc must give 0.
+        exacts = [
+            mp.mpf(0) if analytic(mp.mpf(float(v)), *params) == 0 and abs(e) < 2.0**-64 else e
+            for v, e in zip(x, exacts, strict=True)
+        ]
     error, worst = max_ulp_error(ufunc(name)(x), exacts, np.float64)
     assert error <= NUMERICAL_DERIVATIVE_BOUND_ULP, f"{name}: {error:.3g} ULP at x = {x[worst]}"

@@ -59,7 +59,7 @@ def test_sigmoid_reflection(x):
 
 
 @pytest.mark.parametrize("name", list(fastact.UFUNCS))
-@given(values=st.lists(st.floats(width=32), min_size=3, max_size=3))
+@given(values=st.lists(st.floats(width=32), min_size=4, max_size=4))
 def test_float32_is_float64_rounded(name, values):
     """The float32 loop agrees with the float64 loop to within one float32 rounding."""
     u = ufunc(name)
