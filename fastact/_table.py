@@ -1,7 +1,7 @@
 """The table of activations: one entry each. Everything else is generated from it."""
 
 from ._schema import Activation, Param
-from .formulas import gated, logistic, rectifier, softplus
+from .formulas import exponential_linear, gated, hard, logistic, rectifier, shrink, softplus
 
 ACTIVATIONS = (
     Activation(
@@ -132,6 +132,155 @@ ACTIVATIONS = (
         edges=(
             "The derivative at x = 0 is slope, as PyTorch's autograd. The from-output "
             "form needs slope >= 0 (else y cannot tell the sign of x) and returns nan otherwise."
+        ),
+    ),
+    Activation(
+        name="elu",
+        family="exponential_linear",
+        summary="Exponential linear unit: x for x > 0, alpha*expm1(x) otherwise.",
+        forward=exponential_linear.elu,
+        derivative=exponential_linear.delu,
+        second_derivative=exponential_linear.d2elu,
+        derivative_from_output=exponential_linear.delu_from_output,
+        params=(Param("alpha", 1.0, "value approached as x -> -inf is -alpha"),),
+        general_name="elu_alpha",
+        edges=(
+            "At x = 0 the derivative is alpha (the x <= 0 branch) and the second derivative 0, "
+            "as PyTorch's autograd. From the output: y + alpha for y <= 0, which needs "
+            "alpha >= 0 (returns nan otherwise)."
+        ),
+    ),
+    Activation(
+        name="selu",
+        family="exponential_linear",
+        summary="Scaled ELU: scale*x for x > 0, scale*alpha*expm1(x) otherwise (PyTorch's constants).",
+        forward=exponential_linear.selu,
+        derivative=exponential_linear.dselu,
+        second_derivative=exponential_linear.d2selu,
+        derivative_from_output=exponential_linear.dselu_from_output,
+        edges=(
+            "alpha = 1.6732632423543772, scale = 1.0507009873554805 (float64); scale*alpha is "
+            "carried to 106 bits. At x = 0 the derivative is scale*alpha, the second derivative 0."
+        ),
+    ),
+    Activation(
+        name="celu",
+        family="exponential_linear",
+        summary="Continuously differentiable ELU: max(0, x) + min(0, alpha*expm1(x/alpha)).",
+        forward=exponential_linear.celu,
+        derivative=exponential_linear.dcelu,
+        second_derivative=exponential_linear.d2celu,
+        derivative_from_output=exponential_linear.dcelu_from_output,
+        params=(Param("alpha", 1.0, "scale of the negative branch, nonzero"),),
+        general_name="celu_alpha",
+        edges=(
+            "The rounding of x/alpha is corrected, so the tail stays exact. The derivative is 1 "
+            "at x = 0, the second derivative 0 there. From the output: (y + alpha)/alpha for y <= 0."
+        ),
+    ),
+    Activation(
+        name="relu6",
+        family="hard",
+        summary="ReLU capped at 6: min(max(x, 0), 6); relu6(-0.0) is +0.0.",
+        forward=hard.relu6,
+        derivative=hard.drelu6,
+        second_derivative=hard.d2relu6,
+        derivative_from_output=hard.drelu6_from_output,
+        edges="The derivative is 1 on 0 < x < 6 and 0 elsewhere, at both kinks too (PyTorch).",
+    ),
+    Activation(
+        name="hardtanh",
+        family="hard",
+        summary="Hard tanh: x clamped to [min_val, max_val].",
+        forward=hard.hardtanh,
+        derivative=hard.dhardtanh,
+        second_derivative=hard.d2hardtanh,
+        derivative_from_output=hard.dhardtanh_from_output,
+        params=(
+            Param("min_val", -1.0, "lower end of the linear region"),
+            Param("max_val", 1.0, "upper end of the linear region"),
+        ),
+        general_name="hardtanh_range",
+        edges=(
+            "The derivative is 1 on min_val < x < max_val and 0 elsewhere, at both kinks too "
+            "(PyTorch). A nan bound acts as no bound."
+        ),
+    ),
+    Activation(
+        name="hardsigmoid",
+        family="hard",
+        summary="Hard sigmoid relu6(x + 3)/6, rounded once.",
+        forward=hard.hardsigmoid,
+        derivative=hard.dhardsigmoid,
+        second_derivative=hard.d2hardsigmoid,
+        derivative_from_output=hard.dhardsigmoid_from_output,
+        edges="The derivative is 1/6 on -3 < x < 3 and 0 elsewhere, at both kinks too (PyTorch).",
+    ),
+    Activation(
+        name="hardswish",
+        family="hard",
+        summary="Hard swish x*relu6(x + 3)/6, rounded once.",
+        forward=hard.hardswish,
+        derivative=hard.dhardswish,
+        second_derivative=hard.d2hardswish,
+        edges=(
+            "As PyTorch: the derivative is 0 for x < -3, x/3 + 1/2 on -3 <= x <= 3 (-1/2 at -3, "
+            "3/2 at 3), 1 for x > 3; the second derivative is 1/3 on -3 < x < 3, else 0."
+        ),
+    ),
+    Activation(
+        name="softsign",
+        family="hard",
+        summary="Softsign x/(1 + abs(x)).",
+        forward=hard.softsign,
+        derivative=hard.dsoftsign,
+        second_derivative=hard.d2softsign,
+        derivative_from_output=hard.dsoftsign_from_output,
+        edges=(
+            "Derivatives are products of reciprocals: no overflow of (1 + abs(x))^3. The second "
+            "derivative is 0 at x = 0, where it jumps from 2 to -2 (PyTorch's sign(0) = 0)."
+        ),
+    ),
+    Activation(
+        name="softshrink",
+        family="shrink",
+        summary="Soft shrinkage: x - lambd for x > lambd, x + lambd for x < -lambd, else 0.",
+        forward=shrink.softshrink,
+        derivative=shrink.dshrink,
+        second_derivative=shrink.d2shrink,
+        derivative_from_output=shrink.dshrink_from_output,
+        params=(Param("lambd", 0.5, "half-width of the dead zone, >= 0"),),
+        general_name="softshrink_lambd",
+        edges="The derivative is 1 where abs(x) > lambd and 0 elsewhere, at x = ±lambd too (PyTorch).",
+    ),
+    Activation(
+        name="hardshrink",
+        family="shrink",
+        summary="Hard shrinkage: x where abs(x) > lambd, else 0.",
+        forward=shrink.hardshrink,
+        derivative=shrink.dshrink,
+        second_derivative=shrink.d2shrink,
+        derivative_from_output=shrink.dshrink_from_output,
+        params=(Param("lambd", 0.5, "half-width of the dead zone"),),
+        general_name="hardshrink_lambd",
+        edges="The derivative is 1 where abs(x) > lambd and 0 elsewhere, at x = ±lambd too (PyTorch).",
+    ),
+    Activation(
+        name="threshold",
+        family="shrink",
+        summary="Threshold: x where x > threshold, else value.",
+        forward=shrink.threshold,
+        derivative=shrink.dthreshold,
+        second_derivative=shrink.d2threshold,
+        params=(
+            Param("threshold", 0.0, "x at or below it is replaced"),
+            Param("value", 0.0, "the replacement"),
+        ),
+        general_name="threshold_value",
+        edges=(
+            "PyTorch has no defaults: `threshold` fixes threshold = 0, value = 0. The derivative "
+            "is 0 where x <= threshold (at the kink too), 1 above. No from-output form: y cannot "
+            "tell value from an x above the threshold."
         ),
     ),
 )

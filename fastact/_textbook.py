@@ -64,6 +64,14 @@ def _gelu_tanh_second_derivative(x):
     return (1 - t * t) * slope + 0.5 * x * (1 - t * t) * (curvature - 2 * t * slope**2)
 
 
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def _where_inside(x, low, high):
+    return ((x > low) & (x < high)).astype(np.result_type(x, np.float32))
+
+
 TEXTBOOK = {
     "step": {
         "forward": lambda x: np.heaviside(x, 0.5),
@@ -135,6 +143,70 @@ TEXTBOOK = {
         "derivative": _where_positive,
         "second_derivative": _zeros,
         "derivative_from_output": _where_positive,
+    },
+    "elu": {
+        "forward": lambda x, a: np.where(x > 0, x, a * (np.exp(x) - 1)),
+        "derivative": lambda x, a: np.where(x > 0, 1, a * np.exp(x)),
+        "second_derivative": lambda x, a: np.where(x < 0, a * np.exp(x), 0),
+        "derivative_from_output": lambda y, a: np.where(y > 0, 1, y + a),
+    },
+    "selu": {
+        "forward": lambda x: _SELU_SCALE * np.where(x > 0, x, _SELU_ALPHA * (np.exp(x) - 1)),
+        "derivative": lambda x: _SELU_SCALE * np.where(x > 0, 1, _SELU_ALPHA * np.exp(x)),
+        "second_derivative": lambda x: np.where(x < 0, _SELU_SCALE * _SELU_ALPHA * np.exp(x), 0),
+        "derivative_from_output": lambda y: np.where(y > 0, _SELU_SCALE, y + _SELU_SCALE * _SELU_ALPHA),
+    },
+    "celu": {
+        "forward": lambda x, a: np.maximum(0, x) + np.minimum(0, a * (np.exp(x / a) - 1)),
+        "derivative": lambda x, a: np.where(x > 0, 1, np.exp(x / a)),
+        "second_derivative": lambda x, a: np.where(x < 0, np.exp(x / a) / a, 0),
+        "derivative_from_output": lambda y, a: np.where(y > 0, 1, y / a + 1),
+    },
+    "relu6": {
+        "forward": lambda x: np.minimum(np.maximum(x, 0), 6),
+        "derivative": lambda x: _where_inside(x, 0, 6),
+        "second_derivative": _zeros,
+        "derivative_from_output": lambda y: _where_inside(y, 0, 6),
+    },
+    "hardtanh": {
+        "forward": np.clip,
+        "derivative": _where_inside,
+        "second_derivative": _zeros,
+        "derivative_from_output": _where_inside,
+    },
+    "hardsigmoid": {
+        "forward": lambda x: np.clip(x / 6 + 0.5, 0, 1),
+        "derivative": lambda x: _where_inside(x, -3, 3) / 6,
+        "second_derivative": _zeros,
+        "derivative_from_output": lambda y: _where_inside(y, 0, 1) / 6,
+    },
+    "hardswish": {
+        "forward": lambda x: x * np.clip(x + 3, 0, 6) / 6,
+        "derivative": lambda x: np.where(x < -3, 0, np.where(x > 3, 1, x / 3 + 0.5)),
+        "second_derivative": lambda x: _where_inside(x, -3, 3) / 3,
+    },
+    "softsign": {
+        "forward": lambda x: x / (1 + np.abs(x)),
+        "derivative": lambda x: 1 / (1 + np.abs(x)) ** 2,
+        "second_derivative": lambda x: -2 * np.sign(x) / (1 + np.abs(x)) ** 3,
+        "derivative_from_output": lambda y: (1 - np.abs(y)) ** 2,
+    },
+    "softshrink": {
+        "forward": lambda x, lam: np.where(x > lam, x - lam, np.where(x < -lam, x + lam, 0)),
+        "derivative": lambda x, lam: _where_positive(np.abs(x) - lam, 0),
+        "second_derivative": _zeros,
+        "derivative_from_output": lambda y, lam: _where_positive(np.abs(y), 0),
+    },
+    "hardshrink": {
+        "forward": lambda x, lam: np.where(np.abs(x) > lam, x, 0),
+        "derivative": lambda x, lam: _where_positive(np.abs(x) - lam, 0),
+        "second_derivative": _zeros,
+        "derivative_from_output": lambda y, lam: _where_positive(np.abs(y), 0),
+    },
+    "threshold": {
+        "forward": lambda x, t, v: np.where(x > t, x, v),
+        "derivative": lambda x, t, v: _where_positive(x - t, 0),
+        "second_derivative": _zeros,
     },
 }
 
