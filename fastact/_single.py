@@ -16,6 +16,15 @@ What is replaced, found by walking each kernel's globals and closure:
   helpers at any depth are covered.
 
 Everything else (intrinsics such as fma, constants, numpy, math) is kept.
+
+Why the float32 bounds survive: a formula that meets the float64 bounds at
+every input amplifies the relative error of each elementary value by a
+bounded factor A (its float64 error is about A ULP per ULP of exp); with the
+variants that error is A * 2^-32, below 2^-24 (one float32 ULP) by 2^8/A.
+Formulas whose float64 accuracy needs more than one double per value
+(double-double sums that cancel, e.g. near a root of a derivative) build
+them from the ``*_parts`` kernels (exp_parts, half_expm1_parts, erfc_parts),
+which have no variants on purpose and keep their full accuracy in both loops.
 Formula authors do nothing: a kernel written with
 ``kernel = njit(error_model="numpy", forceinline=True)`` that calls
 elementary kernels by name is retargeted automatically. Code Numba reaches
