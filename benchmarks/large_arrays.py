@@ -1,13 +1,21 @@
-"""Single-threaded time on 1e7-element arrays, against NumPy's memory-bound baselines.
+"""fastact on 1e7-element arrays against NumPy's memory-bound baselines, and on 1e3 against np.exp.
 
     PYTHONPATH=. python benchmarks/large_arrays.py
+    FASTACT_NUM_THREADS=1 PYTHONPATH=. python benchmarks/large_arrays.py   # fastact on one thread
 
 Every call writes into a preallocated out=. Times are the median of REPEATS
-runs in this one process, the functions taking turns; each is also given as a
-ratio to np.copyto of the same array (pure memory traffic), np.exp and
-np.maximum(x, 0, out=) (NumPy's relu).
+runs in this one process, the functions taking turns, so that load from other
+processes on a shared machine falls on all of them alike. At 1e7 each time is
+also given as a ratio to np.copyto of the same array (pure memory traffic),
+np.exp and np.maximum(x, 0, out=) (NumPy's relu); at 1e3 (each run the mean of
+SMALL_CALLS calls, in cache, one thread: below the threading grain) as a ratio
+to np.exp. fastact splits a 1e7 loop over fastact.get_num_threads() threads
+(the CPU affinity count unless FASTACT_NUM_THREADS or set_num_threads says
+otherwise); the NumPy baselines run on one. The header prints both, and the
+load average, which on a shared machine says how much the numbers can be trusted.
 """
 
+import os
 import time
 
 import numpy as np
@@ -15,12 +23,23 @@ import numpy as np
 import fastact
 
 SIZE = 10_000_000
+SMALL_SIZE = 1_000
+SMALL_CALLS = 2_000
 REPEATS = 7
 BASELINES = ("np.copyto", "np.exp", "np.maximum(x, 0)")
-FUNCTIONS = ("sigmoid", "tanh", "dsigmoid", "dtanh", "sigmoid_backward", "relu", "leaky_relu")
+FUNCTIONS = (
+    "sigmoid",
+    "tanh",
+    "dsigmoid",
+    "dtanh",
+    "sigmoid_backward",
+    "tanh_backward",
+    "relu",
+    "leaky_relu",
+)
 
 
-def median_ms(calls):
+def median_ms(calls, calls_per_run=1):
     """Median time of each call, in ms. The calls take turns, REPEATS rounds, so that
     load from other processes on a shared machine falls on all of them alike."""
     times = {name: [] for name in calls}
@@ -29,15 +48,16 @@ def median_ms(calls):
     for _ in range(REPEATS):
         for name, call in calls.items():
             start = time.perf_counter()
-            call()
-            times[name].append(time.perf_counter() - start)
+            for _ in range(calls_per_run):
+                call()
+            times[name].append((time.perf_counter() - start) / calls_per_run)
     return {name: 1e3 * float(np.median(t)) for name, t in times.items()}
 
 
-def measure(dtype):
+def timed_calls(dtype, size):
     rng = np.random.default_rng(0)
-    x = rng.uniform(-10, 10, SIZE).astype(dtype)
-    grad = rng.uniform(-1, 1, SIZE).astype(dtype)
+    x = rng.uniform(-10, 10, size).astype(dtype)
+    grad = rng.uniform(-1, 1, size).astype(dtype)
     out = np.empty_like(x)
     calls = {
         "np.copyto": lambda: np.copyto(out, x),
@@ -48,19 +68,39 @@ def measure(dtype):
         ufunc = getattr(fastact, name)
         inputs = (grad, x) if ufunc.nin == 2 else (x,)
         calls[name] = lambda ufunc=ufunc, inputs=inputs: ufunc(*inputs, out=out)
-    times = median_ms(calls)
+    return calls
+
+
+def measure(dtype):
+    times = median_ms(timed_calls(dtype, SIZE))
     return {name: times.pop(name) for name in BASELINES}, times
 
 
+def print_table(dtype, baselines, ours, unit="ms", scale=1.0):
+    names = list(baselines)
+    print(f"\n{np.dtype(dtype).name:18s} {unit:>8s} " + " ".join(f"{'/' + n:>18s}" for n in names))
+    for name, value in {**baselines, **ours}.items():
+        ratios = " ".join(f"{value / baselines[n]:18.2f}" for n in names)
+        print(f"{name:18s} {value * scale:8.2f} {ratios}")
+
+
 def main():
-    print(f"{SIZE:.0e} elements, out= preallocated, median of {REPEATS} runs, one thread")
+    load = ", ".join(f"{v:.2f}" for v in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+    print(
+        f"{SIZE:.0e} elements, out= preallocated, median of {REPEATS} runs; fastact on "
+        f"{fastact.get_num_threads()} thread(s), NumPy on 1; {os.cpu_count()} CPUs, load average {load}"
+    )
     for dtype in (np.float32, np.float64):
-        baselines, ours = measure(dtype)
-        names = list(baselines)
-        print(f"\n{np.dtype(dtype).name:18s} {'ms':>8s} " + " ".join(f"{'/' + n:>18s}" for n in names))
-        for name, ms in {**baselines, **ours}.items():
-            ratios = " ".join(f"{ms / baselines[n]:18.2f}" for n in names)
-            print(f"{name:18s} {ms:8.2f} {ratios}")
+        print_table(dtype, *measure(dtype))
+    print(
+        f"\n{SMALL_SIZE:.0e} elements, in cache, one thread; mean of {SMALL_CALLS} calls, median of {REPEATS}"
+    )
+    for dtype in (np.float32, np.float64):
+        times = median_ms(timed_calls(dtype, SMALL_SIZE), SMALL_CALLS)
+        baselines = {"np.exp": times.pop("np.exp")}
+        for name in BASELINES:
+            times.pop(name, None)
+        print_table(dtype, baselines, times, unit="us", scale=1e3)
 
 
 if __name__ == "__main__":

@@ -4,11 +4,13 @@
 
 For each function (default: the activations below and the elementary kernels)
 and each loop dtype, this compiles the ufunc's inner loop afresh (Numba shows
-no assembly for cached code), counts the packed 256-bit (ymm) floating-point
+no assembly for cached code), counts the packed 256- and 512-bit (ymm, zmm) floating-point
 arithmetic instructions in it, lists any call it makes besides the loop's
 feclearexcept, memcpy and the large-array thread split (a libm call means LLVM scalarized that part:
 "partly" vectorized), and times the ufunc on 4096 elements (median of
-repeats, ns per element) next to np.exp on the same array.
+repeats, ns per element, one thread: 4096 elements are below the threading
+grain) next to np.exp on the same array. float32 loops run the float32-accuracy
+elementary kernels (fastact._single), as the ufuncs do.
 """
 
 import re
@@ -40,7 +42,7 @@ CALLS_PER_REPEAT = 200
 
 PACKED_ARITHMETIC = re.compile(
     r"^\s*v(?:f?n?m(?:add|sub)\d*|add|sub|mul|div|min|max|sqrt|blendv|cmp\w*|and|andn|or|xor|cvt\w*)"
-    r"p[sd]\b[^\n]*%ymm",
+    r"p[sd]\b[^\n]*%[yz]mm",
     re.MULTILINE,
 )
 EXPECTED_CALLS = {"feclearexcept", "memcpy", "memset", "pthread_create", "pthread_join"}
@@ -77,7 +79,7 @@ def called_symbols(assembly):
 
 
 def inspect(loop):
-    """(packed ymm arithmetic instructions, unexpected calls) in the loop's code."""
+    """(packed ymm/zmm arithmetic instructions, unexpected calls) in the loop's code."""
     assembly = loop._library.get_asm_str()
     calls = {
         symbol
@@ -104,7 +106,7 @@ def inputs(name, nin, dtype):
 
 
 def main(names):
-    header = ("function", "dtype", "vectorized", "ymm ops", "calls", "ns/elem", "np.exp", "ratio")
+    header = ("function", "dtype", "vectorized", "y/zmm ops", "calls", "ns/elem", "np.exp", "ratio")
     print("{:18s} {:8s} {:10s} {:>8s} {:12s} {:>8s} {:>8s} {:>6s}".format(*header))
     for name in names:
         for dtype in LOOP_DTYPES:

@@ -27,6 +27,7 @@ from numba import cfunc, njit, types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
+from ._single import for_float32
 from ._threads import split_over_threads, thread_count
 
 LOOP_SIGNATURE = types.void(
@@ -259,7 +260,8 @@ def _source_fingerprint():
     """
     package = pathlib.Path(__file__).parent
     digest = hashlib.sha256()
-    compiled = ["_elementary.py", "_loops.py", "_build.py", "_threads.py", *package.glob("_*coefficients.py")]
+    compiled = ["_elementary.py", "_elementary_single.py", "_single.py", "_loops.py", "_build.py"]
+    compiled += ["_threads.py", *(path.name for path in package.glob("_*coefficients.py"))]
     for path in sorted([*package.glob("formulas/*.py"), *(package / name for name in compiled)]):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
@@ -271,10 +273,14 @@ SOURCE_FINGERPRINT = _source_fingerprint()
 def compile_loop(kernel, nin, dtype, name, cache=True):
     """A cfunc running ``kernel`` (float64 scalars in, float64 out) over ``dtype`` arrays.
 
+    A float32 loop runs the kernel compiled against the float32-accuracy
+    elementary kernels (fastact._single): its result is rounded to float32.
     Cached on disk unless ``cache`` is false (Numba can show the assembly only of
     code it compiled in this process).
     """
     dtype = np.dtype(dtype)
+    if dtype == np.float32:
+        kernel = for_float32(kernel)
     qualname = f"loop_{name}_{dtype.char}_{SOURCE_FINGERPRINT}"
     namespace = dict(
         _loop_template.__globals__,

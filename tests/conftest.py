@@ -1,3 +1,4 @@
+import math
 import os
 
 import numpy as np
@@ -18,6 +19,8 @@ MEASURED_ULP = {}
 MEASURED_ELEMENTARY_ULP = {}
 # (softmax-family function, dtype) -> {row kind: max ULP error}, filled by test_softmax_accuracy.
 MEASURED_SOFTMAX_ULP = {}
+# float32-accuracy kernel name -> (max relative error, worst input, inputs tested), by test_elementary_single.
+MEASURED_SINGLE_RELATIVE = {}
 
 
 def ufunc(name):
@@ -41,6 +44,11 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("elementary kernels: max ULP error against mpmath (float64)")
         for name, (error, worst, count) in MEASURED_ELEMENTARY_ULP.items():
             terminalreporter.write_line(f"{name:16s} {error:6.3f} ULP  at x = {worst!r:24s} ({count} inputs)")
+    if MEASURED_SINGLE_RELATIVE:
+        terminalreporter.section("float32-accuracy elementary kernels: max relative error against mpmath")
+        for name, (error, worst, count) in MEASURED_SINGLE_RELATIVE.items():
+            exponent = f"2^{math.log2(error):.1f}" if error > 0 else "0"
+            terminalreporter.write_line(f"{name:16s} {exponent:>8s}  at x = {worst!r:24s} ({count} inputs)")
     if not MEASURED_ULP:
         return
     terminalreporter.section("max ULP error against mpmath (full-range grids)")

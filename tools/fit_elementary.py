@@ -36,6 +36,22 @@ ERF_TAIL = series(
     lambda z, k: TWO_OVER_SQRT_PI * (-1) ** (k + 1) * z**k / (mp.factorial(k + 1) * (2 * k + 3))
 )
 ERF_SMALL_LIMIT = mp.mpf(0.5)
+# float32-accuracy kernels (fastact/_elementary_single.py): low degrees, relative error ~2^-34.
+# exp(r) = 1 + r EXP_SINGLE_TAIL(r), |r| <= ln2/2 (1 + 2^-20), weighted relative to exp(r).
+EXP_SINGLE_TAIL = series(lambda r, k: r**k / mp.factorial(k + 1))
+EXP_SINGLE_DEGREE = 6
+# expm1(r) = r + r^2 EXPM1_SINGLE_TAIL(r), weighted so that the error is relative to expm1(r).
+EXPM1_SINGLE_TAIL = series(lambda r, k: r**k / mp.factorial(k + 2))
+EXPM1_SINGLE_DEGREE = 6
+
+
+def exp_tail_weight(r):
+    return abs(r) / mp.exp(r)
+
+
+def expm1_tail_weight(r):
+    return r * r / abs(mp.expm1(r)) if r != 0 else mp.mpf(0)
+
 
 # erfc(x) = exp(-x^2) F(x) for x >= 1/2, F a polynomial in x - center on each piece.
 ERFC_PIECE_BITS = 4  # pieces split each binade [2^e, 2^(e+1)) into 2^4 equal parts
@@ -61,12 +77,16 @@ def relative(function):
     return lambda t: 1 / abs(function(t))
 
 
-def fit_power_series(function, a, b, degree, grid_size=800):
-    """Minimax coefficients (lowest order first, rounded to doubles) and the rounded fit's log2 error."""
+def fit_power_series(function, a, b, degree, grid_size=800, weight=None):
+    """Minimax coefficients (lowest order first, rounded to doubles) and the rounded fit's log2 error.
+
+    ``weight`` defaults to relative error, 1/|function|.
+    """
+    weight = weight or relative(function)
     basis = [(lambda t, i=i: t**i) for i in range(degree + 1)]
-    coefficients, _ = remez(function, basis, relative(function), a, b, grid_size)
+    coefficients, _ = remez(function, basis, weight, a, b, grid_size)
     rounded = [double(c) for c in coefficients]
-    error = max_weighted_error(lambda t: mp.polyval(rounded[::-1], t), function, relative(function), a, b)
+    error = max_weighted_error(lambda t: mp.polyval(rounded[::-1], t), function, weight, a, b)
     return rounded, float(mp.log(error, 2))
 
 
@@ -138,9 +158,18 @@ def main():
         "EXP_CUBIC_TAIL": (EXP_CUBIC_TAIL, -EXP_INTERVAL, EXP_INTERVAL, 9),
         "ATANH_TAIL": (ATANH_TAIL, 0, ATANH_INTERVAL, 7),
         "ERF_TAIL": (ERF_TAIL, 0, ERF_SMALL_LIMIT**2, 8),
+        "EXP_SINGLE_TAIL": (EXP_SINGLE_TAIL, -EXP_INTERVAL, EXP_INTERVAL, EXP_SINGLE_DEGREE, exp_tail_weight),
+        "EXPM1_SINGLE_TAIL": (
+            EXPM1_SINGLE_TAIL,
+            -EXP_INTERVAL,
+            EXP_INTERVAL,
+            EXPM1_SINGLE_DEGREE,
+            expm1_tail_weight,
+        ),
     }
-    for name, (function, a, b, degree) in fits.items():
-        coefficients, log2_error = fit_power_series(function, a, b, degree)
+    for name, (function, a, b, degree, *weight) in fits.items():
+        weight = weight[0] if weight else None
+        coefficients, log2_error = fit_power_series(function, a, b, degree, weight=weight)
         print(f"{name}: degree {degree}, max relative error 2^{log2_error:.1f}", file=sys.stderr)
         lines += ["", f"# relative error of the rounded fit: 2^{log2_error:.1f}"]
         lines.append(f"{name} = {format_tuple(coefficients[::-1])}")

@@ -12,6 +12,7 @@ from .._elementary import (
     fma,
     horner,
     kernel,
+    rough_reciprocal,
     scale_by_power_of_two,
     two_product,
 )
@@ -59,7 +60,7 @@ def over_one_plus_power(numerator, q, q_low, n):
         power, power_error = two_product(square, q)
         power_error += square_error * q + 3.0 * square * q_low
     quotient = numerator / power
-    correction = power_error / power
+    correction = power_error * rough_reciprocal(power)  # 0.3% of a term below 2^-50: < 0.01 ULP
     return quotient if correction == 0 else fma(-quotient, correction, quotient)  # inf * 0 is nan
 
 
