@@ -40,22 +40,26 @@ def decay_of_product(gain, x):
     ULP. s is far below 2^-53, so it is applied as v - v s, never as 1 - s.
     """
     z = gain * x
+    if gain == 1.0:
+        # z = x exactly, and e = exp(-|x|) is rounded once: no parts are needed (and the
+        # float32 loops get their cheaper exp); LLVM drops the rest for the fixed forms.
+        e = exp(-abs(z))
+        return z, 0, e, 0.0, e, -expm1(-abs(z))
     d = product_error(gain, x, z) if abs(z) < EXP_PARTS_LIMIT else 0.0
     s = d if z >= 0 else -d
     k, hi, lo, e = decay(abs(z))
     m = -expm1(-abs(z))
-    if gain == 1.0:  # z = x exactly; with gain the constant default, LLVM drops the correction
-        return z, k, hi, lo, e, m
     return z, k, hi - hi * s, lo - lo * s, e - e * s, m + e * s
 
 
 @kernel
 def sigmoid(x, gain):
     z, k, hi, lo, e, _ = decay_of_product(gain, x)
-    # 1/(1+exp(-z)) for z >= 0 and its mirror exp(z)/(1+exp(z)) for z < 0, 1 + e exact as q + q_low.
+    # 1/(1+exp(-z)) for z >= 0 and its mirror exp(z)/(1+exp(z)) for z < 0, 1 + e exact as q + q_low;
+    # the numerator is chosen first, so the loop divides once.
     q, q_low = one_plus(e)
-    positive = over_one_plus_power(1.0, q, q_low, 1)
-    return positive if z >= 0 else scale_by_power_of_two(over_one_plus_power(hi + lo, q, q_low, 1), k)
+    numerator = 1.0 if z >= 0 else hi + lo
+    return scale_by_power_of_two(over_one_plus_power(numerator, q, q_low, 1), 0 if z >= 0 else k)
 
 
 @kernel
@@ -63,7 +67,8 @@ def dsigmoid(x, gain):
     # gain e/(1+e)^2, gain times e's unrounded parts and scaled last (subnormal results, large gains).
     _, k, hi, lo, e, _ = decay_of_product(gain, x)
     q, q_low = one_plus(e)
-    return scale_by_power_of_two(over_one_plus_power(times_parts(gain, hi, lo), q, q_low, 2), k)
+    numerator = e if gain == 1.0 else times_parts(gain, hi, lo)
+    return scale_by_power_of_two(over_one_plus_power(numerator, q, q_low, 2), k)
 
 
 @kernel
@@ -74,7 +79,7 @@ def d2sigmoid(x, gain):
         # subnormal would dominate, so scale x once, by gain^3/8.
         return -(gain * gain * gain * 0.125) * x
     q, q_low = one_plus(e)
-    numerator = times_parts(gain * gain, hi, lo) * m
+    numerator = (e if gain == 1.0 else times_parts(gain * gain, hi, lo)) * m
     return math.copysign(scale_by_power_of_two(over_one_plus_power(numerator, q, q_low, 3), k), -z)
 
 
