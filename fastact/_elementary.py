@@ -5,7 +5,7 @@ within 1 ULP of the exact value over the whole float64 domain
 (tests/test_elementary.py), and written so that a loop over it vectorizes:
 no libm calls, and every condition is a choice between two computed values
 (a select), never a branch around work. Range reduction is exact (FMA), and
-the polynomials are minimax fits made by tools/fit_elementary.py.
+the polynomials are minimax fits made by fastact/_fitting/fit_elementary.py.
 
 Conventions: a pair ``(hi, lo)`` is an unevaluated sum hi + lo carrying bits
 a double alone would round away; ``k`` is an integer power-of-two exponent.

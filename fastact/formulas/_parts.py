@@ -66,7 +66,7 @@ def over_one_plus_power(numerator, q, q_low, n):
 
 @kernel
 def near_root(x, patch, general):
-    """A derivative from its Taylor patch around an interior root (tools/fit_roots.py) where
+    """A derivative from its Taylor patch around an interior root (fastact/_fitting/fit_roots.py) where
     x lies in the patch, else ``general``: x - x0 is exact there and the relative error stays
     about one ULP right up to the root, where any sum of O(1) terms cancels."""
     x0, half_width, coefficients = patch
