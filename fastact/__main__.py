@@ -13,7 +13,11 @@ def report_main(argv):
         "(speed ratio, max ULP error against mpmath, floating-point warnings). "
         "'python -m fastact plot NAME' draws a function and its derivatives.",
     )
-    parser.add_argument("--functions", help="comma-separated ufunc or activation names (default: all)")
+    parser.add_argument(
+        "--functions",
+        help="comma-separated ufunc or activation names, or 'all' for every ufunc "
+        "(default: f and f' of every activation)",
+    )
     parser.add_argument("--dtype", choices=["float32", "float64"], default="float64")
     parser.add_argument(
         "--size", default="1000,1000000", help="comma-separated array sizes to time (default: 1000,1000000)"

@@ -74,3 +74,11 @@ def test_plot_without_matplotlib_exits_2(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}
     result = run_fastact("plot", "sigmoid", "--out", str(tmp_path / "x.png"), env=env)
     assert result.returncode == 2 and "pip install" in result.stderr
+
+
+def test_default_report_rows_are_f_and_df_of_every_activation():
+    import fastact
+    from fastact._report import select_ufuncs
+
+    assert select_ufuncs(None) == [n for a in fastact.ACTIVATIONS for n in (a.name, "d" + a.name)]
+    assert select_ufuncs(["all"]) == list(fastact.UFUNCS)
