@@ -16,11 +16,19 @@ TINY = 2.0**-900  # below this, z^2 is negligible beside 1 in float64
 
 
 @kernel
+def at_most_a_quarter(slope, scale):
+    """slope, but never beyond scale/4 = max scale sigma' (at z = 0), where the true value's
+    correctly rounded result lies (1 - x^2 at tiny x rounds to 1; the formula can give 1 + ulp)."""
+    cap = 0.25 * abs(scale)
+    return math.copysign(cap, slope) if abs(slope) > cap else slope
+
+
+@kernel
 def logistic_slope(e, scale):
     # scale * sigmoid'(z) = scale e/(1+e)^2 with e = exp(-|z|): even in z, no cancellation.
     # Used with scale a power of two only (tanh), which keeps a subnormal e exact.
     q, q_low = one_plus(e)
-    return over_one_plus_power(scale * e, q, q_low, 2)
+    return at_most_a_quarter(over_one_plus_power(scale * e, q, q_low, 2), scale)
 
 
 @kernel
@@ -68,7 +76,7 @@ def dsigmoid(x, gain):
     _, k, hi, lo, e, _ = decay_of_product(gain, x)
     q, q_low = one_plus(e)
     numerator = e if gain == 1.0 else times_parts(gain, hi, lo)
-    return scale_by_power_of_two(over_one_plus_power(numerator, q, q_low, 2), k)
+    return at_most_a_quarter(scale_by_power_of_two(over_one_plus_power(numerator, q, q_low, 2), k), gain)
 
 
 @kernel
