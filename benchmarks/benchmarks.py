@@ -13,7 +13,7 @@ import fastact
 from fastact._grids import inputs_on
 from fastact._schema import ufunc_name
 
-from .implementations import IMPLEMENTATIONS, implementation
+from .implementations import IMPLEMENTATIONS, SCIPY, implementation
 
 ROLES = ("forward", "derivative", "backward")
 DTYPES = ("float32", "float64")
@@ -63,9 +63,25 @@ def _peakmem_call(self, role, which, dtype):
     self.function(*self.inputs)
 
 
+def implementations_for(activation):
+    """fastact and numpy, and scipy only where SciPy has one of the activation's benchmarked ufuncs
+    (asv sets up every parameter combination in a process of its own, even to skip it)."""
+    names = {ufunc_name(activation.name, role) for role in ROLES}
+    return tuple(i for i in IMPLEMENTATIONS if i != "scipy" or names & set(SCIPY))
+
+
 for _activation in fastact.ACTIVATIONS:
     _name = "".join(part.title() for part in _activation.name.split("_"))
-    _timing = {"activation": _activation, "time_call": _time_call}
+    _implementations = implementations_for(_activation)
+    _timing = {
+        "activation": _activation,
+        "params": (ROLES, _implementations, DTYPES, SIZES),
+        "time_call": _time_call,
+    }
     globals()[_name] = type(_name, (ElementwiseSetup,), _timing)
-    _memory = {"activation": _activation, "peakmem_call": _peakmem_call}
+    _memory = {
+        "activation": _activation,
+        "params": (ROLES, _implementations, DTYPES),
+        "peakmem_call": _peakmem_call,
+    }
     globals()[_name + "Memory"] = type(_name + "Memory", (MemorySetup,), _memory)
