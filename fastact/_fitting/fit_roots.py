@@ -38,7 +38,7 @@ def taylor_patch(function, guess, half_width):
     for degree in range(6, 60):
         coefficients = mp.taylor(function, mp.mpf(x0), degree)
         worst = max(
-            abs(mp.polyval(coefficients[::-1], s) / function(mp.mpf(x0) + s) - 1)
+            abs(mp.fsum(c * s**j for j, c in enumerate(coefficients)) / function(mp.mpf(x0) + s) - 1)
             for s in (mp.mpf(-half_width), mp.mpf(half_width))
         )
         if worst < TRUNCATION:
