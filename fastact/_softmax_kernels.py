@@ -25,6 +25,7 @@ from ._elementary import (
     ROUNDING_SHIFTER,
     SHIFTER_BITS,
     clamp,
+    dd_add,
     double_bits,
     double_from_bits,
     exp,
@@ -151,13 +152,6 @@ def _shifted_exp_for(x, m):
     if x == types.float32:
         return lambda x, m: shifted_exp_float32(x, m)
     return lambda x, m: shifted_exp_float64(x, m)
-
-
-@kernel
-def add_double_double(a_hi, a_lo, b_hi, b_lo):
-    """(a_hi + a_lo) + (b_hi + b_lo) as a normalized double-double."""
-    s, e = two_sum(a_hi, b_hi)
-    return fast_two_sum(s, e + (a_lo + b_lo))
 
 
 @kernel
@@ -324,7 +318,7 @@ def row_exp_sum(xr, m, dest):
     for c in range(number_of_chunks(len(xr))):
         start, stop = chunk_bounds(len(xr), c)
         c_hi, c_lo = exp_sum(xr[start:stop], m, dest[start:stop])
-        hi, lo = add_double_double(hi, lo, c_hi, c_lo)
+        hi, lo = dd_add(hi, lo, c_hi, c_lo)
     return hi, lo
 
 
@@ -337,7 +331,7 @@ def row_exp_sum_in_scratch(xr, m, scratch):
     for c in range(number_of_chunks(len(xr))):
         start, stop = chunk_bounds(len(xr), c)
         c_hi, c_lo = exp_sum(xr[start:stop], m, scratch[: stop - start])
-        hi, lo = add_double_double(hi, lo, c_hi, c_lo)
+        hi, lo = dd_add(hi, lo, c_hi, c_lo)
     return hi, lo
 
 
@@ -349,7 +343,7 @@ def row_dot(a, b):
     for c in range(number_of_chunks(len(a))):
         start, stop = chunk_bounds(len(a), c)
         c_hi, c_lo = dot(a[start:stop], b[start:stop])
-        hi, lo = add_double_double(hi, lo, c_hi, c_lo)
+        hi, lo = dd_add(hi, lo, c_hi, c_lo)
     return hi, lo
 
 
@@ -362,7 +356,7 @@ def row_sum(a, ones):
     for c in range(number_of_chunks(len(a))):
         start, stop = chunk_bounds(len(a), c)
         c_hi, c_lo = dot(a[start:stop], ones[: stop - start])
-        hi, lo = add_double_double(hi, lo, c_hi, c_lo)
+        hi, lo = dd_add(hi, lo, c_hi, c_lo)
     return hi, lo
 
 
@@ -394,7 +388,7 @@ def split_max(xr):
 def fold_sums(partials):
     hi = lo = 0.0
     for c in range(partials.shape[0]):
-        hi, lo = add_double_double(hi, lo, partials[c, 0], partials[c, 1])
+        hi, lo = dd_add(hi, lo, partials[c, 0], partials[c, 1])
     return hi, lo
 
 
