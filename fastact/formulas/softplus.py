@@ -9,25 +9,17 @@ ignored: the formula above is exact for every x, where PyTorch's switch costs up
 to 5.8e5 ULP just above the threshold.
 """
 
-from .._elementary import clamp, exp, exp_parts, expm1, kernel, log1p, product_error, scale_by_power_of_two
+from .._elementary import exp, expm1, kernel, log1p, scale_by_power_of_two
 from . import logistic
-from ._parts import EXP_PARTS_LIMIT
 
 
 @kernel
 def softplus(x, beta, threshold):
-    z = beta * x
-    # exp(-|b x|) = exp(-|z|) (1 - s), s = sign(z) d, to first order in the rounding error d of z.
-    d = product_error(beta, x, z) if abs(z) < EXP_PARTS_LIMIT else 0.0
-    s = d if z >= 0 else -d
-    k, hi, lo = exp_parts(-clamp(abs(z), 0.0, EXP_PARTS_LIMIT))
-    e = scale_by_power_of_two(hi + lo, k)
-    # log1p(e (1 - s)) = log1p(e) - s e/(1 + e) to first order (s is far below 2^-53: never
-    # form 1 - s). Below 2^-60, log1p(e)/b = e/b: from 2^k (hi + lo), scaled last, a subnormal
-    # result is rounded once (e/b would round it twice).
-    parts = hi + lo
-    tiny = scale_by_power_of_two((parts - parts * s) / beta, k)
-    tail = tiny if e < 2.0**-60 else (log1p(e) - s * e / (1.0 + e)) / beta
+    # exp(-|b x|) = 2^k (hi + lo) = e, corrected for the rounding of b x (logistic.decay_of_product).
+    # Below 2^-60, log1p(e)/b = e/b: from 2^k (hi + lo), scaled last, a subnormal result is rounded
+    # once (e/b would round it twice).
+    z, k, hi, lo, e, _ = logistic.decay_of_product(beta, x)
+    tail = scale_by_power_of_two((hi + lo) / beta, k) if e < 2.0**-60 else log1p(e) / beta
     return (x if z > 0 else 0.0) + tail
 
 
