@@ -5,9 +5,10 @@
 For each function (default: the activations below and the elementary kernels)
 and each loop dtype, this compiles the ufunc's inner loop afresh (Numba shows
 no assembly for cached code), counts the packed 256- and 512-bit (ymm, zmm) floating-point
-arithmetic instructions in it, lists any call it makes besides the loop's
-feclearexcept, memcpy and the large-array thread split (a libm call means LLVM scalarized that part:
-"partly" vectorized), and times the ufunc on 4096 elements (median of
+arithmetic instructions in it and gives the widest register they use (512 on AVX-512 CPUs:
+the loops ask LLVM for it, fastact._loops.prefer_wide_vectors), lists any call it makes
+besides the loop's feclearexcept, memcpy and the large-array thread split (a libm call
+means LLVM scalarized that part: "partly" vectorized), and times the ufunc on 4096 elements (median of
 repeats, ns per element, one thread: 4096 elements are below the threading
 grain) next to np.exp on the same array. float32 loops run the float32-accuracy
 elementary kernels (fastact._single), as the ufuncs do.
@@ -79,14 +80,16 @@ def called_symbols(assembly):
 
 
 def inspect(loop):
-    """(packed ymm/zmm arithmetic instructions, unexpected calls) in the loop's code."""
+    """(packed ymm/zmm arithmetic instructions, widest register bits, unexpected calls) in the loop's code."""
     assembly = loop._library.get_asm_str()
     calls = {
         symbol
         for symbol in called_symbols(assembly)
         if symbol not in EXPECTED_CALLS and not symbol.startswith(CPYTHON_WRAPPER_PREFIXES)
     }
-    return len(PACKED_ARITHMETIC.findall(assembly)), sorted(calls)
+    packed = PACKED_ARITHMETIC.findall(assembly)
+    width = 512 if any("%zmm" in line for line in packed) else 256 if packed else 0
+    return len(packed), width, sorted(calls)
 
 
 def ns_per_element(function, *arguments):
@@ -106,12 +109,12 @@ def inputs(name, nin, dtype):
 
 
 def main(names):
-    header = ("function", "dtype", "vectorized", "y/zmm ops", "calls", "ns/elem", "np.exp", "ratio")
-    print("{:18s} {:8s} {:10s} {:>8s} {:12s} {:>8s} {:>8s} {:>6s}".format(*header))
+    header = ("function", "dtype", "vectorized", "y/zmm ops", "bits", "calls", "ns/elem", "np.exp", "ratio")
+    print("{:18s} {:8s} {:10s} {:>8s} {:>4s} {:12s} {:>8s} {:>8s} {:>6s}".format(*header))
     for name in names:
         for dtype in LOOP_DTYPES:
             loop, ufunc = loop_for(name, dtype)
-            packed, calls = inspect(loop)
+            packed, width, calls = inspect(loop)
             arguments = inputs(name, ufunc.nin, dtype)
             out = np.empty(SIZE, dtype)
             ours = ns_per_element(ufunc, *arguments, out)
@@ -119,7 +122,7 @@ def main(names):
             vectorized = "no" if not packed else ("partly" if calls else "yes")
             called = ",".join(calls) or "-"
             print(
-                f"{name:18s} {np.dtype(dtype).name:8s} {vectorized:10s} {packed:8d} {called:12s} "
+                f"{name:18s} {np.dtype(dtype).name:8s} {vectorized:10s} {packed:8d} {width:4d} {called:12s} "
                 f"{ours:8.2f} {reference:8.2f} {ours / reference:6.2f}"
             )
 

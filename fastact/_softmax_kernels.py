@@ -9,6 +9,8 @@ nor on the serial/parallel choice (which the wrappers make by size alone).
 
 Inputs are float32 or float64 C-contiguous (rows, n) arrays; everything is
 computed in float64, so a float32 row sums without a bound growing with n.
+Each chunk loop calls prefer_wide_vectors, so it vectorizes with 512-bit
+registers where the CPU has them (LLVM's default there is 256).
 """
 
 import math
@@ -39,7 +41,7 @@ from ._elementary import (
     scale_by_power_of_two,
     two_sum,
 )
-from ._loops import SOURCE_FINGERPRINT, clear_fp_status
+from ._loops import SOURCE_FINGERPRINT, clear_fp_status, prefer_wide_vectors
 
 CHUNK = 4096  # elements: a float64 chunk (32 KiB) stays in cache between passes; <= 2^13 for quantized_sum
 SPLIT_ROWS_BELOW = 4  # fewer rows than this, each longer than CHUNK: split every row over threads
@@ -207,6 +209,7 @@ def _minus_log_sum_for(x, m, log_hi, log_lo):
 def chunk_max(xc):
     """max of the chunk, nan if it holds a nan, -inf if empty."""
     key = MINUS_INF_KEY
+    prefer_wide_vectors()
     for i in range(len(xc)):
         key = max(key, order_key(xc[i]))
     return from_order_key(key)
@@ -234,6 +237,7 @@ def quantized_sum(values):
     ~n 2^-53 of its size <= n 2^-41, far below the total (>= 1 for softmax).
     """
     hi = lo = 0.0
+    prefer_wide_vectors()
     for i in range(len(values)):
         v_hi, v_lo = quantized_parts(np.float64(values[i]))
         hi = add_in_any_order(hi, v_hi)
@@ -245,6 +249,7 @@ def quantized_sum(values):
 def dot(a, b):
     """sum(a * b) in float64 (a single rounded sum: a double-double with lo = 0)."""
     total = 0.0
+    prefer_wide_vectors()
     for i in range(len(a)):
         total = add_in_any_order(total, np.float64(a[i]) * b[i])
     return total, 0.0
@@ -253,6 +258,7 @@ def dot(a, b):
 @kernel
 def exp_sum(xc, m, dest):
     """sum(exp(xc - m)) as a double-double; the terms are left in dest (float32 or float64)."""
+    prefer_wide_vectors()
     for i in range(len(xc)):
         dest[i] = shifted_exp(xc[i], m)
     return quantized_sum(dest)
@@ -260,6 +266,7 @@ def exp_sum(xc, m, dest):
 
 @kernel
 def scale_chunk(yc, inv_hi, inv_lo):
+    prefer_wide_vectors()
     for i in range(len(yc)):
         e = np.float64(yc[i])
         yc[i] = fma(e, inv_hi, e * inv_lo)
@@ -267,6 +274,7 @@ def scale_chunk(yc, inv_hi, inv_lo):
 
 @kernel
 def log_softmax_chunk(xc, m, log_hi, log_lo, yc):
+    prefer_wide_vectors()
     for i in range(len(xc)):
         yc[i] = minus_log_sum(xc[i], m, log_hi, log_lo)
 
@@ -274,12 +282,14 @@ def log_softmax_chunk(xc, m, log_hi, log_lo, yc):
 @kernel
 def softmax_backward_chunk(dyc, yc, s_hi, s_lo, out):
     # y (dy - sum(dy y)); the sum's tail is kept, so dy - s cancels only in dy's own bits
+    prefer_wide_vectors()
     for i in range(len(dyc)):
         out[i] = np.float64(yc[i]) * ((np.float64(dyc[i]) - s_hi) - s_lo)
 
 
 @kernel
 def log_softmax_backward_chunk(dyc, logyc, s_hi, s_lo, out):
+    prefer_wide_vectors()
     for i in range(len(dyc)):
         out[i] = np.float64(dyc[i]) - exp(np.float64(logyc[i])) * (s_hi + s_lo)
 

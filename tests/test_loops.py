@@ -5,10 +5,15 @@ in stack blocks), and a strided path; NumPy adds where= and broadcasting on
 top. Sizes straddle the in-place block length.
 """
 
+import re
+
+import llvmlite.binding as llvm
 import numpy as np
 import pytest
 
-from fastact._loops import BLOCK
+from fastact import UFUNCS
+from fastact._build import scalar_kernel
+from fastact._loops import BLOCK, WIDE_VECTORS, compile_loop
 
 from conftest import ufunc
 
@@ -50,3 +55,19 @@ def test_strided_broadcast_and_where_match_contiguous(name, dtype):
     out = np.full(size, -7.0, dtype)
     f(*(a[::2].copy() for a in args), out=out, where=mask)
     np.testing.assert_array_equal(out, np.where(mask, expected, dtype(-7.0)))
+
+
+def _has_avx512():
+    llvm.initialize_native_target()
+    return bool(llvm.get_host_cpu_features().get("avx512f"))
+
+
+@pytest.mark.parametrize("dtype_char", ["f", "d"])
+def test_loops_ask_llvm_for_the_widest_vectors(dtype_char):
+    """The loop function carries prefer_wide_vectors' attribute, and on AVX-512 CPUs its
+    arithmetic runs in 512-bit registers (LLVM's default there is 256)."""
+    loop = compile_loop(scalar_kernel(UFUNCS["sigmoid"]), 1, np.dtype(dtype_char), "wide_check", cache=False)
+    ir = loop._library.get_llvm_str()
+    assert WIDE_VECTORS in ir
+    if _has_avx512():
+        assert re.search(r"\bv\w+p[sd]\s[^\n]*%zmm", loop._library.get_asm_str())
