@@ -43,7 +43,7 @@ from ._elementary import (
 )
 from ._loops import SOURCE_FINGERPRINT, clear_fp_status, prefer_wide_vectors
 
-CHUNK = 4096  # elements: a float64 chunk (32 KiB) stays in cache between passes; <= 2^13 for quantized_sum
+CHUNK = 4096  # elements: a float64 chunk (32 KiB) stays in cache between passes; <= 2^13 (exp_sum)
 SPLIT_ROWS_BELOW = 4  # fewer rows than this, each longer than CHUNK: split every row over threads
 
 
@@ -228,24 +228,6 @@ def quantized_parts(v):
 
 
 @kernel
-def quantized_sum(values):
-    """sum(values) for at most 2^13 values in [0, 1], as a double-double (hi, lo), ~2^-90 relative.
-
-    Split each value into a multiple of 2^-40 and a rest below 2^-41: the
-    multiples sum exactly in any order (every partial sum is a multiple of
-    2^-40 below 2^13), so that sum may vectorize; the rests' sum rounds, by
-    ~n 2^-53 of its size <= n 2^-41, far below the total (>= 1 for softmax).
-    """
-    hi = lo = 0.0
-    prefer_wide_vectors()
-    for i in range(len(values)):
-        v_hi, v_lo = quantized_parts(np.float64(values[i]))
-        hi = add_in_any_order(hi, v_hi)
-        lo = add_in_any_order(lo, v_lo)
-    return fast_two_sum(hi, lo)
-
-
-@kernel
 def dot(a, b):
     """sum(a * b) in float64 (a single rounded sum: a double-double with lo = 0)."""
     total = 0.0
@@ -257,11 +239,25 @@ def dot(a, b):
 
 @kernel
 def exp_sum(xc, m, dest):
-    """sum(exp(xc - m)) as a double-double; the terms are left in dest (float32 or float64)."""
+    """sum(exp(xc - m)) for at most 2^13 entries, as a double-double (hi, lo), ~2^-90 relative;
+    the terms are left in dest (float32 or float64).
+
+    Each term e in [0, 1] is split into a multiple of 2^-40 and a rest below
+    2^-41 (quantized_parts): the multiples sum exactly in any order (every
+    partial sum is a multiple of 2^-40 below 2^13), so the loop may
+    vectorize; the rests' sum rounds, by ~n 2^-53 of its size <= n 2^-41,
+    far below the total (>= 1 for softmax). One loop: a term is added as
+    computed, in float64, not reloaded from dest (a float32 dest holds it rounded).
+    """
     prefer_wide_vectors()
+    hi = lo = 0.0
     for i in range(len(xc)):
-        dest[i] = shifted_exp(xc[i], m)
-    return quantized_sum(dest)
+        e = shifted_exp(xc[i], m)
+        dest[i] = e
+        e_hi, e_lo = quantized_parts(e)
+        hi = add_in_any_order(hi, e_hi)
+        lo = add_in_any_order(lo, e_lo)
+    return fast_two_sum(hi, lo)
 
 
 @kernel
