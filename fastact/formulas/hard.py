@@ -9,16 +9,7 @@ hardswish's ends (closed interval [-3, 3]). Second derivatives are 0 at kinks.
 import math
 
 from .._elementary import INF, fma, kernel, two_sum
-
-
-@kernel
-def _zero_keeping_nan(x):
-    return 0.0 if x == x else x
-
-
-@kernel
-def _one_keeping_nan(x):
-    return 1.0 if x == x else x
+from ._nan_masks import constant_inside, zero_keeping_nan
 
 
 @kernel
@@ -41,9 +32,7 @@ def relu6(x):
 @kernel
 def drelu6(x):
     # 1 on the open interval (0, 6), 0 elsewhere, at both kinks too (PyTorch).
-    if x <= 0 or x >= 6:
-        return 0.0
-    return _one_keeping_nan(x)
+    return constant_inside(x, 0.0, 6.0, 1.0)
 
 
 @kernel
@@ -54,7 +43,7 @@ def drelu6_from_output(y):
 
 @kernel
 def d2relu6(x):
-    return _zero_keeping_nan(x)
+    return zero_keeping_nan(x)
 
 
 @kernel
@@ -68,9 +57,7 @@ def hardtanh(x, min_val, max_val):
 @kernel
 def dhardtanh(x, min_val, max_val):
     # 1 on the open interval (min_val, max_val), 0 elsewhere and at both kinks (PyTorch).
-    if x <= min_val or x >= max_val:
-        return 0.0
-    return _one_keeping_nan(x)
+    return constant_inside(x, min_val, max_val, 1.0)
 
 
 @kernel
@@ -81,7 +68,7 @@ def dhardtanh_from_output(y, min_val, max_val):
 
 @kernel
 def d2hardtanh(x, min_val, max_val):
-    return _zero_keeping_nan(x)
+    return zero_keeping_nan(x)
 
 
 @kernel
@@ -95,23 +82,19 @@ def hardsigmoid(x):
 @kernel
 def dhardsigmoid(x):
     # 1/6 on the open interval (-3, 3), 0 elsewhere and at both kinks (PyTorch).
-    if x <= -3 or x >= 3:
-        return 0.0
-    return (1.0 / 6.0) if x == x else x
+    return constant_inside(x, -3.0, 3.0, 1.0 / 6.0)
 
 
 @kernel
 def dhardsigmoid_from_output(y):
     # y is strictly inside (0, 1) exactly when x is inside (-3, 3): the
     # smallest step away from -3 or 3 moves y off 0 or 1 (no rounding to the ends).
-    if y <= 0 or y >= 1:
-        return 0.0
-    return (1.0 / 6.0) if y == y else y
+    return constant_inside(y, 0.0, 1.0, 1.0 / 6.0)
 
 
 @kernel
 def d2hardsigmoid(x):
-    return _zero_keeping_nan(x)
+    return zero_keeping_nan(x)
 
 
 @kernel
@@ -143,9 +126,7 @@ def dhardswish(x):
 @kernel
 def d2hardswish(x):
     # 1/3 on the open interval (-3, 3), 0 elsewhere and at the kinks.
-    if x <= -3 or x >= 3:
-        return 0.0
-    return (1.0 / 3.0) if x == x else x
+    return constant_inside(x, -3.0, 3.0, 1.0 / 3.0)
 
 
 @kernel

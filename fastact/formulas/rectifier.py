@@ -5,13 +5,9 @@ it: every function here maps nan to nan.
 """
 
 from .._elementary import kernel
+from ._nan_masks import zero_keeping_nan
 
 NAN = float("nan")
-
-
-@kernel
-def _zero_keeping_nan(x):
-    return 0.0 if x == x else x
 
 
 @kernel
@@ -26,12 +22,12 @@ def step(x):
 
 @kernel
 def dstep(x):
-    return _zero_keeping_nan(x)
+    return zero_keeping_nan(x)
 
 
 @kernel
 def d2step(x):
-    return _zero_keeping_nan(x)
+    return zero_keeping_nan(x)
 
 
 @kernel
@@ -50,7 +46,7 @@ def drelu(x):
 
 @kernel
 def d2relu(x):
-    return _zero_keeping_nan(x)
+    return zero_keeping_nan(x)
 
 
 @kernel
@@ -68,7 +64,7 @@ def dleaky_relu(x, slope):
 
 @kernel
 def d2leaky_relu(x, slope):
-    return _zero_keeping_nan(x)
+    return zero_keeping_nan(x)
 
 
 @kernel

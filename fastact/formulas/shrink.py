@@ -8,11 +8,7 @@ decides every branch.
 """
 
 from .._elementary import kernel
-
-
-@kernel
-def _zero_keeping_nan(x):
-    return 0.0 if x == x else x
+from ._nan_masks import one_keeping_nan, zero_keeping_nan
 
 
 @kernel
@@ -74,9 +70,9 @@ def dthreshold(x, threshold, value):
     # 0 where x <= threshold (at the kink too), 1 above; nan for nan x.
     if x <= threshold:
         return 0.0
-    return 1.0 if x == x else x
+    return one_keeping_nan(x)
 
 
 @kernel
 def d2threshold(x, threshold, value):
-    return _zero_keeping_nan(x)
+    return zero_keeping_nan(x)
