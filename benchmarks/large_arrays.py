@@ -13,6 +13,12 @@ to np.exp. fastact splits a 1e7 loop over fastact.get_num_threads() threads
 (the CPU affinity count unless FASTACT_NUM_THREADS or set_num_threads says
 otherwise); the NumPy baselines run on one. The header prints both, and the
 load average, which on a shared machine says how much the numbers can be trusted.
+
+Where PyTorch is importable (an optional comparison, never a dependency), a
+last table times its CPU ops at 1e7 on fastact's thread count, out= given:
+torch.sigmoid, torch.tanh, and the backward ops its autograd runs
+(aten.sigmoid_backward / tanh_backward, which take the forward's output y
+where fastact's take x), each as the ratio fastact time / torch time.
 """
 
 import os
@@ -71,6 +77,50 @@ def timed_calls(dtype, size):
     return calls
 
 
+def torch_calls(dtype, size):
+    """{fastact name: (fastact call, torch call)} for the ops PyTorch has; {} without torch."""
+    try:
+        import torch
+    except ImportError:
+        return {}
+    torch.set_num_threads(fastact.get_num_threads())
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-10, 10, size).astype(dtype)
+    grad = rng.uniform(-1, 1, size).astype(dtype)
+    out = np.empty_like(x)
+    tx, tgrad, tout = (torch.from_numpy(a) for a in (x, grad, np.empty_like(x)))
+    ty = {"sigmoid": torch.sigmoid(tx), "tanh": torch.tanh(tx)}
+    aten = torch.ops.aten
+    torch_ops = {
+        "sigmoid": lambda: torch.sigmoid(tx, out=tout),
+        "tanh": lambda: torch.tanh(tx, out=tout),
+        "sigmoid_backward": lambda: aten.sigmoid_backward.grad_input(tgrad, ty["sigmoid"], grad_input=tout),
+        "tanh_backward": lambda: aten.tanh_backward.grad_input(tgrad, ty["tanh"], grad_input=tout),
+    }
+    calls = {}
+    for name, torch_op in torch_ops.items():
+        ufunc = getattr(fastact, name)
+        inputs = (grad, x) if ufunc.nin == 2 else (x,)
+        calls[name] = (lambda ufunc=ufunc, inputs=inputs: ufunc(*inputs, out=out), torch_op)
+    return calls
+
+
+def print_torch_table(dtype):
+    calls = torch_calls(dtype, SIZE)
+    if not calls:
+        return
+    flat = {
+        f"{kind}:{name}": pair[i]
+        for name, pair in calls.items()
+        for i, kind in enumerate(("fastact", "torch"))
+    }
+    times = median_ms(flat)
+    print(f"\n{np.dtype(dtype).name:18s} {'fastact ms':>12s} {'torch ms':>12s} {'fastact/torch':>14s}")
+    for name in calls:
+        ours, theirs = times[f"fastact:{name}"], times[f"torch:{name}"]
+        print(f"{name:18s} {ours:12.2f} {theirs:12.2f} {ours / theirs:14.2f}")
+
+
 def measure(dtype):
     times = median_ms(timed_calls(dtype, SIZE))
     return {name: times.pop(name) for name in BASELINES}, times
@@ -101,6 +151,13 @@ def main():
         for name in BASELINES:
             times.pop(name, None)
         print_table(dtype, baselines, times, unit="us", scale=1e3)
+    if torch_calls(np.float32, 1):
+        print(
+            f"\n{SIZE:.0e} elements against PyTorch CPU, both on {fastact.get_num_threads()} thread(s), "
+            f"median of {REPEATS}"
+        )
+        for dtype in (np.float32, np.float64):
+            print_torch_table(dtype)
 
 
 if __name__ == "__main__":

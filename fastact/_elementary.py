@@ -41,12 +41,17 @@ NAN = math.nan
 
 @intrinsic
 def fma(typingctx, a, b, c):
-    """a*b + c with a single rounding (LLVM's llvm.fma; a hardware FMA where there is one)."""
-    sig = types.float64(types.float64, types.float64, types.float64)
+    """a*b + c with a single rounding (LLVM's llvm.fma; a hardware FMA where there is one).
+
+    float32 when all three are float32 (fastact._elementary_float32), float64 otherwise.
+    """
+    width = types.float32 if (a, b, c) == (types.float32,) * 3 else types.float64
+    sig = width(width, width, width)
 
     def codegen(context, builder, sig, args):
-        fnty = ir.FunctionType(ir.DoubleType(), [ir.DoubleType()] * 3)
-        fn = builder.module.declare_intrinsic("llvm.fma", [ir.DoubleType()], fnty)
+        value = ir.FloatType() if width == types.float32 else ir.DoubleType()
+        fnty = ir.FunctionType(value, [value] * 3)
+        fn = builder.module.declare_intrinsic("llvm.fma", [value], fnty)
         return builder.call(fn, args)
 
     return sig, codegen

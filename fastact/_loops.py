@@ -288,8 +288,9 @@ def _source_fingerprint():
     """
     package = pathlib.Path(__file__).parent
     digest = hashlib.sha256()
-    compiled = ["_elementary.py", "_elementary_single.py", "_single.py", "_loops.py", "_build.py"]
-    compiled += ["_threads.py", *(path.name for path in package.glob("_*coefficients.py"))]
+    compiled = ["_single.py", "_loops.py", "_build.py", "_threads.py"]
+    for pattern in ("_elementary*.py", "_*coefficients.py"):
+        compiled += [path.name for path in package.glob(pattern)]
     for path in sorted([*package.glob("formulas/*.py"), *(package / name for name in compiled)]):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]

@@ -17,6 +17,14 @@ What is replaced, found by walking each kernel's globals and closure:
 
 Everything else (intrinsics such as fma, constants, numpy, math) is kept.
 
+A formula may also have a float32 twin (``float32_twin``): the same function
+computed in float32 arithmetic (fastact._elementary_float32), 16 vector lanes
+instead of 8, for the few functions where speed matters most (sigmoid, tanh and
+their derivatives). A float32 loop uses the twin in place of the ufunc's own
+formula, never inside another formula that calls it (d2tanhshrink calls dtanh: its
+bound was proved with the float64-arithmetic build). The twin's bound is its own
+(stated with it, tested in tests/test_float32_loops.py), looser than that build's.
+
 Why the float32 bounds survive: a formula that meets the float64 bounds at
 every input amplifies the relative error of each elementary value by a
 bounded factor A (its float64 error is about A ULP per ULP of exp); with the
@@ -54,27 +62,64 @@ def _single_module():
 
 
 _ELEMENTARY_SINGLE_MODULE = _single_module()
-_retargeted = {}  # dispatcher -> its float32 counterpart (the dispatcher itself if nothing changed)
+FLOAT32_TWINS = {}  # float64 formula -> Twin(kernel, single, bound_ulp)
+
+
+class Twin:
+    """A formula's float32 twin: ``kernel`` (float64 in and out, as the formula) wraps ``single``,
+    the float32-arithmetic function, within ``bound_ulp`` float32 ULP of the float64 loop."""
+
+    def __init__(self, kernel, single, bound_ulp):
+        self.kernel, self.single, self.bound_ulp = kernel, single, bound_ulp
+
+
+def float32_twin(formula, single, bound_ulp):
+    """Register the decorated kernel as ``formula``'s float32 twin (see the module docstring)."""
+
+    def register(twin):
+        FLOAT32_TWINS[formula] = Twin(twin, single, bound_ulp)
+        return twin
+
+    return register
+
+
+def untwinned(formula):
+    """The formula itself under a second dispatcher, which float32 loops retarget but never twin:
+    what a twin falls back to for the inputs it does not cover."""
+    options = {key: value for key, value in formula.targetoptions.items() if key != "nopython"}
+    return njit(**options)(formula.py_func)
+
+
+# (dispatcher, twinned) -> its float32 counterpart (the dispatcher itself if nothing changed)
+_retargeted = {}
 _lock = threading.RLock()
 
 
 def for_float32(kernel):
-    """``kernel`` (a Numba dispatcher) compiled against the float32-accuracy elementary kernels."""
+    """``kernel`` (a Numba dispatcher) compiled against the float32-accuracy elementary kernels,
+    with the ufunc's own formula (``kernel``, or what the _build wrappers close over) replaced by
+    its float32 twin if it has one."""
     with _lock:
-        return _replacement(kernel)
+        return _replacement(kernel, twinned=True)
 
 
-def _replacement(value):
+def _replacement(value, twinned=False):
+    """``twinned``: whether ``value`` is the ufunc's own formula (reached from the loop kernel
+    through closures only). A formula that another formula calls is not twinned: that caller's
+    bound was proved with the float64-arithmetic build."""
     if value is _elementary:
         return _ELEMENTARY_SINGLE_MODULE
     if not isinstance(value, CPUDispatcher):
         return value
     if value in VARIANTS:
         return VARIANTS[value]
-    if value not in _retargeted:
-        _retargeted[value] = value  # a recursive kernel refers to itself unchanged
-        _retargeted[value] = _recompiled(value)
-    return _retargeted[value]
+    if twinned and value in FLOAT32_TWINS:
+        value, twinned = FLOAT32_TWINS[value].kernel, False  # retargeted below: its fallback reaches exp
+    key = (value, twinned)
+    if key not in _retargeted:
+        _retargeted[key] = value  # a recursive kernel refers to itself unchanged
+        _retargeted[key] = _recompiled(value, twinned)
+    return _retargeted[key]
 
 
 def _global_names(code):
@@ -86,7 +131,7 @@ def _global_names(code):
     return names
 
 
-def _recompiled(dispatcher):
+def _recompiled(dispatcher, twinned):
     function = dispatcher.py_func
     namespace = function.__globals__
     changed = {}
@@ -96,7 +141,7 @@ def _recompiled(dispatcher):
             if new is not namespace[name]:
                 changed[name] = new
     cells = function.__closure__ or ()
-    contents = [_replacement(cell.cell_contents) for cell in cells]
+    contents = [_replacement(cell.cell_contents, twinned) for cell in cells]
     if not changed and all(new is cell.cell_contents for new, cell in zip(contents, cells, strict=True)):
         return dispatcher
     copy = types.FunctionType(

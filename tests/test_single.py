@@ -15,7 +15,7 @@ from fastact._build import ufunc_from_kernel
 from fastact._elementary import exp as accurate_exp
 from fastact._elementary import fma, kernel
 from fastact._elementary import tanh as renamed_tanh
-from fastact._single import for_float32
+from fastact._single import for_float32, untwinned
 from fastact.formulas import logistic
 
 X = 0.3  # where the two exp kernels give different float64 results
@@ -83,10 +83,25 @@ def test_for_float32_keeps_what_needs_no_change():
 
 
 def test_for_float32_reaches_helpers_at_depth():
-    # dtanh -> logistic_slope needs no elementary kernel, but dtanh itself calls exp.
+    # d2tanh -> logistic_curvature needs no elementary kernel, but d2tanh itself calls exp and expm1.
     x = 0.7
-    expected = logistic.logistic_slope(_elementary_single.exp(-2.0 * x), 4.0)
-    assert for_float32(logistic.dtanh)(x) == expected
+    e, m = _elementary_single.exp(-2.0 * x), -_elementary_single.expm1(-2.0 * x)
+    assert for_float32(logistic.d2tanh)(x) == logistic.logistic_curvature(e, m, x, 8.0)
+
+
+def test_a_twin_replaces_only_the_ufuncs_own_formula():
+    x = 0.7
+    assert for_float32(logistic.dtanh)(x) == float(logistic.dtanh_single(np.float32(x)))
+    # d2tanhshrink calls dtanh: there the float64-arithmetic build, not the twin
+    dtanh = logistic.logistic_slope(_elementary_single.exp(-2.0 * x), 4.0)
+    assert dtanh != float(logistic.dtanh_single(np.float32(x)))
+    assert for_float32(logistic.d2tanhshrink)(x) == 2.0 * _elementary_single.tanh(x) * dtanh
+
+
+def test_a_twin_falls_back_where_it_does_not_apply():
+    x = 0.7
+    assert for_float32(logistic.sigmoid)(x, 1.0) == float(logistic.sigmoid_single(np.float32(x)))
+    assert for_float32(logistic.sigmoid)(x, 2.0) == for_float32(untwinned(logistic.sigmoid))(x, 2.0)
 
 
 def test_for_float32_accepts_plain_njit_kernels():

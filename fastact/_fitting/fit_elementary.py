@@ -11,6 +11,7 @@ import pathlib
 import sys
 
 import mpmath as mp
+import numpy as np
 
 from .remez import max_weighted_error, remez
 
@@ -44,6 +45,27 @@ EXP_SINGLE_DEGREE = 6
 # expm1(r) = r + r^2 EXPM1_SINGLE_TAIL(r), weighted so that the error is relative to expm1(r).
 EXPM1_SINGLE_TAIL = series(lambda r, k: r**k / mp.factorial(k + 2))
 EXPM1_SINGLE_DEGREE = 6
+# float32-arithmetic kernels (fastact/_elementary_float32.py), coefficients rounded to float32.
+# exp(r) = 1 + r + r^2 EXP_FLOAT32_TAIL(r) (the expm1 tail), weighted relative to exp(r):
+# k = round(x/ln2) is formed in float32, so r may pass ln2/2 by ~150 * 2^-24 relative
+# (|k| <= 150): the interval has 2^-12 of slack.
+EXP_FLOAT32_INTERVAL = mp.log(2) / 2 * (1 + mp.mpf(2) ** -12)
+EXP_FLOAT32_DEGREE = 4
+
+
+def exp_square_tail_weight(r):
+    return r * r / mp.exp(r)
+
+
+# tanh(s) = s + s^3 TANH_FLOAT32_TAIL(s^2) for |s| < TANH_FLOAT32_SERIES_BELOW (tanh's Taylor
+# coefficients are 2^2n (2^2n - 1) B_2n / (2n)!, converging for |s| < pi/2).
+TANH_FLOAT32_SERIES_BELOW = mp.mpf(0.55)
+TANH_FLOAT32_TAIL = series(
+    lambda z, k: (
+        2 ** (2 * k + 4) * (2 ** (2 * k + 4) - 1) * mp.bernoulli(2 * k + 4) * z**k / mp.factorial(2 * k + 4)
+    )
+)
+TANH_FLOAT32_DEGREE = 5
 
 
 def exp_tail_weight(r):
@@ -52,6 +74,12 @@ def exp_tail_weight(r):
 
 def expm1_tail_weight(r):
     return r * r / abs(mp.expm1(r)) if r != 0 else mp.mpf(0)
+
+
+def tanh_tail_weight(z):
+    """An error in the tail at z = s^2 moves tanh(s) by s^3 times it: weight s^3 / tanh(s)."""
+    s = mp.sqrt(z)
+    return z * s / mp.tanh(s) if z != 0 else mp.mpf(0)
 
 
 # erfc(x) = exp(-x^2) F(x) for x >= 1/2, F a polynomial in x - center on each piece.
@@ -68,6 +96,12 @@ def double(value):
     return float(value)
 
 
+def single(value):
+    """The float32 nearest value (through the nearest double: a double rounding off by at most
+    2^-53 relative, far below what the float32 fits resolve), as a Python float."""
+    return float(np.float32(float(value)))
+
+
 def double_pair(value):
     """(hi, lo): hi the double nearest value, lo the double nearest the rest."""
     hi = double(value)
@@ -78,15 +112,15 @@ def relative(function):
     return lambda t: 1 / abs(function(t))
 
 
-def fit_power_series(function, a, b, degree, grid_size=800, weight=None):
-    """Minimax coefficients (lowest order first, rounded to doubles) and the rounded fit's log2 error.
+def fit_power_series(function, a, b, degree, grid_size=800, weight=None, rounding=double):
+    """Minimax coefficients (lowest order first, rounded by ``rounding``) and the rounded fit's log2 error.
 
     ``weight`` defaults to relative error, 1/|function|.
     """
     weight = weight or relative(function)
     basis = [(lambda t, i=i: t**i) for i in range(degree + 1)]
     coefficients, _ = remez(function, basis, weight, a, b, grid_size)
-    rounded = [double(c) for c in coefficients]
+    rounded = [rounding(c) for c in coefficients]
     error = max_weighted_error(lambda t: mp.polyval(rounded[::-1], t), function, weight, a, b)
     return rounded, float(mp.log(error, 2))
 
@@ -168,9 +202,27 @@ def main():
             expm1_tail_weight,
         ),
     }
-    for name, (function, a, b, degree, *weight) in fits.items():
+    float32_fits = {
+        "EXP_FLOAT32_TAIL": (
+            EXPM1_SINGLE_TAIL,
+            -EXP_FLOAT32_INTERVAL,
+            EXP_FLOAT32_INTERVAL,
+            EXP_FLOAT32_DEGREE,
+            exp_square_tail_weight,
+        ),
+        "TANH_FLOAT32_TAIL": (
+            TANH_FLOAT32_TAIL,
+            mp.mpf(2) ** -40,  # the weight vanishes at 0, where Remez divides by it
+            TANH_FLOAT32_SERIES_BELOW**2,
+            TANH_FLOAT32_DEGREE,
+            tanh_tail_weight,
+        ),
+    }
+    fits = {name: (*fit, double) for name, fit in fits.items()}
+    fits |= {name: (*fit, single) for name, fit in float32_fits.items()}
+    for name, (function, a, b, degree, *weight, rounding) in fits.items():
         weight = weight[0] if weight else None
-        coefficients, log2_error = fit_power_series(function, a, b, degree, weight=weight)
+        coefficients, log2_error = fit_power_series(function, a, b, degree, weight=weight, rounding=rounding)
         print(f"{name}: degree {degree}, max relative error 2^{log2_error:.1f}", file=sys.stderr)
         lines += ["", f"# relative error of the rounded fit: 2^{log2_error:.1f}"]
         lines.append(f"{name} = {format_tuple(coefficients[::-1])}")

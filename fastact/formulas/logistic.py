@@ -8,8 +8,22 @@ tanh'' = 8*sigmoid''(2z).
 
 import math
 
-from .._elementary import INF, exp, expm1, horner, kernel, product_error, scale_by_power_of_two, tanh_parts
+import numpy as np
+
+from .. import _elementary_float32 as single
+from .._elementary import (
+    INF,
+    exp,
+    expm1,
+    fma,
+    horner,
+    kernel,
+    product_error,
+    scale_by_power_of_two,
+    tanh_parts,
+)
 from .._elementary import tanh as _tanh
+from .._single import float32_twin, untwinned
 from ._parts import EXP_PARTS_LIMIT, decay, one_plus, over_one_plus_power, times_parts
 
 TINY = 2.0**-900  # below this, z^2 is negligible beside 1 in float64
@@ -119,6 +133,81 @@ def d2tanh(x):
 def dtanh_from_output(y):
     # 1 - y^2 = (1-y)(1+y): each factor exact or nearly so, no cancellation at |y| -> 1.
     return (1.0 - y) * (1.0 + y)
+
+
+# --- float32 twins: the same functions in float32 arithmetic, for the float32 loops ---------------
+# e = exp(-|x|) is within ~0.6 ULP (fastact/_elementary_float32.py); each formula below adds
+# a few roundings of terms at most the size of the result (1 + e is in [1, 2]), no cancellation.
+# Parametric forms with a gain other than 1 fall back to the float64 formula (gain * x is not
+# exact in float32).
+
+_sigmoid_any_gain = untwinned(sigmoid)
+_dsigmoid_any_gain = untwinned(dsigmoid)
+
+
+@kernel
+def one_plus_decay(x):
+    """(p, p_low, shifted, q, q_low): e = exp(-|x|) = 2^k (p + p_low) as single.exp_parts gives it,
+    and 1 + e = q + q_low (e's rounding is harmless there: it is at most 2^-24 of q)."""
+    p, p_low, shifted = single.exp_parts(-abs(x), single.NEGATIVE_ZERO)
+    e = single.times_power_of_two(p, shifted, np.int32(0))
+    q, q_low = single.one_plus(e, single.times_power_of_two(p_low, shifted, np.int32(0)))
+    return p, p_low, shifted, q, q_low
+
+
+@kernel
+def sigmoid_single(x):
+    # 1/(1+e) for x >= 0, 2^k (p + p_low)/(1+e) for x < 0: one division, corrected to about
+    # 2^-27 by single.divide and rounded once, by the scaling if the result is subnormal.
+    p, p_low, shifted, q, q_low = one_plus_decay(x)
+    positive = x >= single.ZERO  # nan: the e/(1+e) side, nan
+    t, t_low = single.divide(single.ONE if positive else p, single.ZERO if positive else p_low, q, q_low)
+    return single.times_power_of_two(t + t_low, single.ROUNDING_SHIFTER if positive else shifted, np.int32(0))
+
+
+@kernel
+def logistic_slope_single(x, extra):
+    # 2^extra e/(1+e)^2, e = exp(-|x|): (1+e)^2 = P + P_low exactly to first order (FMA).
+    p, p_low, shifted, q, q_low = one_plus_decay(x)
+    square = q * q
+    square_low = fma(q, q, -square) + (q + q) * q_low
+    t, t_low = single.divide(p, p_low, square, square_low)
+    return single.times_power_of_two(t + t_low, shifted, extra)
+
+
+@kernel
+def dsigmoid_single(x):
+    return logistic_slope_single(x, np.int32(0))
+
+
+@kernel
+def dtanh_single(x):
+    # tanh'(x) = 4 sigmoid'(2x); 2|x| is exact.
+    return logistic_slope_single(x + x, np.int32(2))
+
+
+@float32_twin(sigmoid, sigmoid_single, bound_ulp=1.0)
+@kernel
+def sigmoid_float32(x, gain):
+    return float(sigmoid_single(np.float32(x))) if gain == 1.0 else _sigmoid_any_gain(x, gain)
+
+
+@float32_twin(dsigmoid, dsigmoid_single, bound_ulp=1.0)
+@kernel
+def dsigmoid_float32(x, gain):
+    return float(dsigmoid_single(np.float32(x))) if gain == 1.0 else _dsigmoid_any_gain(x, gain)
+
+
+@float32_twin(tanh, single.tanh, bound_ulp=1.0)
+@kernel
+def tanh_float32(x):
+    return float(single.tanh(np.float32(x)))
+
+
+@float32_twin(dtanh, dtanh_single, bound_ulp=1.0)
+@kernel
+def dtanh_float32(x):
+    return float(dtanh_single(np.float32(x)))
 
 
 # x - tanh(x) = x^3/3 - 2x^5/15 + ... = x z P(z), z = x^2: the Taylor series (mpmath, highest order

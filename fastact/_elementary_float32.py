@@ -1,0 +1,209 @@
+"""Elementary kernels in float32 arithmetic, for the float32 twins of the hottest formulas.
+
+fastact._elementary and its float32-accuracy variants compute in float64: a
+512-bit vector holds 8 lanes. These kernels take and return float32 and never
+widen, so the same vector holds 16; they serve the float32 twins of sigmoid and
+tanh and their derivatives (fastact/formulas/logistic.py, registered through
+fastact._single.float32_twin) and the float32 softmax rows.
+
+Every constant is a float32 (a Python float literal would promote the
+arithmetic to float64; tests/test_elementary_float32.py checks the compiled
+code has no double in it). Error bounds, in float32 ULP against mpmath, over
+the whole float32 range: tests/test_elementary_float32.py.
+"""
+
+import math
+
+import numpy as np
+from llvmlite import ir
+from numba import types
+from numba.extending import intrinsic
+
+from ._coefficients import EXP_FLOAT32_TAIL, INV_LN2, LN2_HI, TANH_FLOAT32_TAIL
+from ._elementary import clamp, fma, horner, kernel
+
+f32 = np.float32
+ZERO = f32(0.0)
+NEGATIVE_ZERO = f32(-0.0)  # x + (-0.0) is x for every x, so LLVM drops an absent low part
+ONE = f32(1.0)
+TWO = f32(2.0)
+HALF = f32(0.5)
+RECIPROCAL_MAGIC = 0x7EF311C3
+MAGNITUDE_BITS = 0x7FFFFFFF
+INF_BITS = 0x7F800000
+
+# Adding 1.5 * 2^23 to |t| < 2^22 rounds t to an integer, which then sits in the low
+# mantissa bits: bits(t + SHIFTER) - bits(SHIFTER) is that integer.
+ROUNDING_SHIFTER = f32(1.5 * 2.0**23)
+SHIFTER_BITS = int(ROUNDING_SHIFTER.view(np.int32))
+EXPONENT_BIAS = 127
+EXPONENT_SHIFT = 23
+
+INV_LN2_SINGLE = f32(INV_LN2)
+LN2_HI_SINGLE = f32(LN2_HI)
+# ln2 - LN2_HI_SINGLE, from the double pair: 2^-24 relative is all a float32 needs of it.
+LN2_LO_SINGLE = f32(LN2_HI - float(LN2_HI_SINGLE))
+EXP_TAIL = tuple(f32(c) for c in EXP_FLOAT32_TAIL)
+TANH_TAIL = tuple(f32(c) for c in TANH_FLOAT32_TAIL)
+
+# exp(-150) 2^36 < 2^-150 rounds to 0 and exp(89) > 2^128 to inf: clamping x there keeps
+# k = round(x/ln2) in [-216, 128], and k + extra in times_power_of_two's range for |extra| <= 36.
+EXP_ARGUMENT_MIN = f32(-150.0)
+EXP_ARGUMENT_MAX = f32(89.0)
+TANH_SERIES_BELOW = f32(0.55)  # tanh(0.55) > 1/2: beyond it 1 - 2e/(1+e) loses nothing
+
+
+@intrinsic
+def times_power_of_two(typingctx, v, shifted, extra):
+    """v * 2^(k + extra), rounded once, where k sits in the low bits of ``shifted`` = k + ROUNDING_SHIFTER.
+
+    For k + extra in [-252, 254]: 2^(k + extra) is formed as two normal powers
+    of two straight in their exponent fields, in int32 (Numba's own integer
+    arithmetic would widen to int64 and halve the vector lanes); the first
+    product is exact, the second rounds.
+    """
+    sig = types.float32(types.float32, types.float32, types.int32)
+
+    def codegen(context, builder, sig, args):
+        value, shifted_value, extra_value = args
+        int32 = ir.IntType(32)
+        k = builder.add(
+            builder.sub(builder.bitcast(shifted_value, int32), ir.Constant(int32, SHIFTER_BITS)), extra_value
+        )
+        half = builder.ashr(k, ir.Constant(int32, 1))
+        powers = []
+        for exponent in (half, builder.sub(k, half)):
+            biased = builder.add(exponent, ir.Constant(int32, EXPONENT_BIAS))
+            powers.append(
+                builder.bitcast(builder.shl(biased, ir.Constant(int32, EXPONENT_SHIFT)), ir.FloatType())
+            )
+        return builder.fmul(builder.fmul(value, powers[0]), powers[1])
+
+    return sig, codegen
+
+
+@intrinsic
+def reciprocal_guess(typingctx, d):
+    """1/d to about 12% for a positive normal float32 d: its exponent negated in the bits."""
+
+    def codegen(context, builder, sig, args):
+        int32 = ir.IntType(32)
+        bits = builder.sub(ir.Constant(int32, RECIPROCAL_MAGIC), builder.bitcast(args[0], int32))
+        return builder.bitcast(bits, ir.FloatType())
+
+    return types.float32(types.float32), codegen
+
+
+@kernel
+def rough_reciprocal(d):
+    """1/d to 1.5% (one Newton step on the guess): enough for a correction term below an ULP."""
+    r = reciprocal_guess(d)
+    return r * fma(-d, r, TWO)
+
+
+@kernel
+def fast_two_sum(a, b):
+    """(s, e), s = fl(a + b), s + e = a + b exactly, for |a| >= |b| (Dekker)."""
+    s = a + b
+    return s, b - (s - a)
+
+
+@kernel
+def exp_parts(x, x_low):
+    """(p, p_low, shifted): exp(x + x_low) = 2^k (p + p_low), p in [0.7, 1.5], p_low below
+    ulp(p), k held by ``shifted`` (for times_power_of_two); relative error about 2^-26, for
+    float32 x and |x_low| <= ulp(x). Scaling by 2^k last keeps p_low where e = 2^k p is
+    near the subnormals.
+
+    x = k ln2 + r, k = round(x/ln2): r = x - k LN2_HI is exact (one FMA; k has at most
+    8 bits and r is a multiple of ulp(LN2_HI) below 1/2); the rest of k ln2, and x_low,
+    form r_low. exp(r + r_low) = exp(r) (1 + r_low) to r_low^2 (2^-37 for |x| <= 150),
+    exp(r) = (1 + r) + r^2 T(r) with 1 + r split exactly (Fast2Sum).
+    """
+    x = clamp(x, EXP_ARGUMENT_MIN, EXP_ARGUMENT_MAX)  # nan stays nan
+    shifted = fma(x, INV_LN2_SINGLE, ROUNDING_SHIFTER)
+    k = shifted - ROUNDING_SHIFTER
+    r = fma(k, -LN2_HI_SINGLE, x)
+    r_low = fma(k, -LN2_LO_SINGLE, x_low)
+    head, head_low = fast_two_sum(ONE, r)
+    tail = fma(r * r, horner(r, EXP_TAIL), head_low)
+    tail = fma(r_low, head + tail, tail)  # |r_low| reaches 2^-18 (x_low of x - m): exp(r) in full
+    p, p_low = fast_two_sum(head, tail)
+    return p, p_low, shifted
+
+
+@kernel
+def exp(x):
+    p, _, shifted = exp_parts(x, NEGATIVE_ZERO)
+    return times_power_of_two(p, shifted, np.int32(0))
+
+
+@kernel
+def one_plus(e, e_low):
+    """1 + (e + e_low) as q + q_low, q = fl(1 + e) (exact to 2^-48 for 0 <= e <= 1)."""
+    q, q_low = fast_two_sum(ONE, e)
+    return q, q_low + e_low
+
+
+@kernel
+def divide(n, n_low, d, d_low):
+    """(n + n_low) / (d + d_low) as t + t_low, t = fl(n/d), for 1 <= d <= 4 and |d_low| <= ulp(d).
+
+    The division's residual n - t d is exact (FMA); the correction it and the low parts
+    make is below an ULP of t, so a 1.5% reciprocal is enough for it.
+    """
+    t = n / d
+    residual = fma(-t, d, n)
+    return t, (residual + fma(-t, d_low, n_low)) * rough_reciprocal(d)
+
+
+@kernel
+def tanh(x):
+    # Near 0 the odd series s + s^3 T(s^2) (minimax). Beyond, tanh|x| = 1 - 2e/(1+e) with
+    # e = exp(-2|x|) <= 1/3: that term is below 1/2 and kept as a pair, and 1 - its head is
+    # split exactly, so the result is rounded once; e = 0 (|x| > 52, inf) gives exactly 1.
+    s = abs(x)
+    z = s * s
+    series = fma(s * z, horner(z, TANH_TAIL), s)
+    p, p_low, shifted = exp_parts(-(s + s), NEGATIVE_ZERO)
+    e, e_low = times_power_of_two(p, shifted, np.int32(1)), times_power_of_two(p_low, shifted, np.int32(1))
+    q, q_low = one_plus(e * HALF, e_low * HALF)
+    term, term_low = divide(e, e_low, q, q_low)  # 2e/(1+e): lost below 2^-126 only where 1 - term is 1
+    head, head_low = fast_two_sum(ONE, -term)
+    far = head + (head_low - term_low)
+    return math.copysign(series if s < TANH_SERIES_BELOW else far, x)  # nan fails the test: far is nan
+
+
+@intrinsic
+def order_key(typingctx, v):
+    """An int32 ordered as the float32 values are (-0 < +0), every nan above +inf: integer max
+    reductions vectorize (float ones do not without fast-math, which would make nan undefined).
+    Written in IR: Numba's own int32 arithmetic would widen to int64."""
+
+    def codegen(context, builder, sig, args):
+        int32 = ir.IntType(32)
+        bits = builder.bitcast(args[0], int32)
+        magnitude = ir.Constant(int32, MAGNITUDE_BITS)
+        sign_fill = builder.and_(builder.ashr(bits, ir.Constant(int32, 31)), magnitude)
+        flipped = builder.xor(bits, sign_fill)  # negative floats: reverse their order
+        is_nan = builder.icmp_signed(">", builder.and_(bits, magnitude), ir.Constant(int32, INF_BITS))
+        return builder.select(is_nan, ir.Constant(int32, INF_BITS + 1), flipped)
+
+    return types.int32(types.float32), codegen
+
+
+@intrinsic
+def from_order_key(typingctx, key):
+    """The float32 whose order_key is ``key`` (any nan key gives a nan)."""
+
+    def codegen(context, builder, sig, args):
+        int32 = ir.IntType(32)
+        sign_fill = builder.and_(
+            builder.ashr(args[0], ir.Constant(int32, 31)), ir.Constant(int32, MAGNITUDE_BITS)
+        )
+        return builder.bitcast(builder.xor(args[0], sign_fill), ir.FloatType())
+
+    return types.float32(types.int32), codegen
+
+
+MINUS_INF_KEY = np.int32(-(INF_BITS + 1))  # order_key(-inf): bits 0xFF800000 ^ 0x7FFFFFFF
