@@ -8,7 +8,10 @@ operations in the same order, so results do not depend on the thread count
 nor on the serial/parallel choice (which the wrappers make by size alone).
 
 Inputs are float32 or float64 C-contiguous (rows, n) arrays; everything is
-computed in float64, so a float32 row sums without a bound growing with n.
+computed in float64, so a float32 row sums without a bound growing with n,
+except a float32 row's maximum (int32 order keys, twice the vector lanes). A
+float32 softmax sums its terms plainly (plain_exp_sum: 2^-40), everything else
+exactly (exp_sum).
 Each chunk loop calls prefer_wide_vectors, so it vectorizes with 512-bit
 registers where the CPU has them (LLVM's default there is 256).
 """
@@ -19,7 +22,8 @@ import numpy as np
 from numba import njit, prange, types
 from numba.extending import overload
 
-from ._coefficients import INV_LN2
+from . import _elementary_float32 as single
+from ._coefficients import EXP_SINGLE_TAIL, INV_LN2
 from ._elementary import (
     EXP_ARGUMENT_MAX,
     EXP_ARGUMENT_MIN,
@@ -122,8 +126,6 @@ def shifted_exp_float64(x, m):
     return scale_by_power_of_two(hi + fma(hi + lo, d_err, lo), k)
 
 
-# exp(r) = sum r^j/j! to j = 8 for |r| <= ln2/2: truncation r^9/9! < 2^-32, 2^-8 of a float32 ULP.
-EXP_TAYLOR_8 = tuple(1.0 / math.factorial(j) for j in range(8, -1, -1))
 LN2 = math.log(2.0)
 
 
@@ -132,17 +134,18 @@ FLOAT32_EXP_ARGUMENT_MIN = -200.0  # exp(-200) < 2^-288: 0 in float32, and below
 
 @kernel
 def shifted_exp_float32(x, m):
-    """exp(x - m) to ~2^-32, for float32 x and m: x - m is exact in float64 where exp matters.
+    """exp(x - m) to ~2^-34, for float32 x and m: x - m is exact in float64 where exp matters.
 
     k = round(d/ln2) by the shifter trick, r = d - k ln2 in one FMA (ln2's own
-    rounding costs k 2^-54 < 2^-45), exp(d) = 2^k exp(r) with 2^k in one factor.
+    rounding costs k 2^-54 < 2^-45), exp(d) = 2^k exp(r) with 2^k in one factor and
+    exp(r) = 1 + r T(r), T the minimax fit of the float32-accuracy exp (2^-34.3).
     """
     d = clamp(x - m, FLOAT32_EXP_ARGUMENT_MIN, 0.0)
     shifted = fma(d, INV_LN2, ROUNDING_SHIFTER)
     k_float = shifted - ROUNDING_SHIFTER
     k = double_bits(shifted) - SHIFTER_BITS
     r = fma(-k_float, LN2, d)
-    return horner(r, EXP_TAYLOR_8) * power_of_two(k)
+    return fma(r, horner(r, EXP_SINGLE_TAIL), 1.0) * power_of_two(k)
 
 
 def shifted_exp(x, m):
@@ -206,13 +209,33 @@ def _minus_log_sum_for(x, m, log_hi, log_lo):
 
 
 @kernel
-def chunk_max(xc):
-    """max of the chunk, nan if it holds a nan, -inf if empty."""
+def chunk_max_float64(xc):
     key = MINUS_INF_KEY
     prefer_wide_vectors()
     for i in range(len(xc)):
         key = max(key, order_key(xc[i]))
     return from_order_key(key)
+
+
+@kernel
+def chunk_max_float32(xc):
+    # int32 keys (fastact._elementary_float32): 16 per 512-bit vector, where int64 keys fit 8
+    key = single.MINUS_INF_KEY
+    prefer_wide_vectors()
+    for i in range(len(xc)):
+        key = max(key, single.order_key(xc[i]))
+    return np.float64(single.from_order_key(key))
+
+
+def chunk_max(xc):
+    """max of the chunk, nan if it holds a nan, -inf if empty, as a float64 (compiled code only)."""
+
+
+@overload(chunk_max, inline="always")
+def _chunk_max_for(xc):
+    if xc.dtype == types.float32:
+        return lambda xc: chunk_max_float32(xc)
+    return lambda xc: chunk_max_float64(xc)
 
 
 @reassociable
@@ -258,6 +281,33 @@ def exp_sum(xc, m, dest):
         hi = add_in_any_order(hi, e_hi)
         lo = add_in_any_order(lo, e_lo)
     return fast_two_sum(hi, lo)
+
+
+@kernel
+def plain_exp_sum(xc, m, dest):
+    """exp_sum with the terms summed plainly in float64, in any order (vectorized): at most 2^13
+    terms in [0, 1], each add rounding by 2^-53 of a partial sum no larger than the total, so the
+    sum is within 2^-40 of exact. Enough for a float32 softmax (2^-16 of an ULP), where only the
+    total matters; log_softmax needs exp_sum's exact pair (the sum's tail beyond 1)."""
+    prefer_wide_vectors()
+    total = 0.0
+    for i in range(len(xc)):
+        e = shifted_exp(xc[i], m)
+        dest[i] = e
+        total = add_in_any_order(total, e)
+    return total, 0.0
+
+
+def softmax_exp_sum(xc, m, dest):
+    """The softmax's sum(exp(xc - m)), terms left in dest: plain_exp_sum for float32 chunks,
+    exp_sum for float64 ones (a float64 result needs the exact sum; compiled code only)."""
+
+
+@overload(softmax_exp_sum, inline="always")
+def _softmax_exp_sum_for(xc, m, dest):
+    if xc.dtype == types.float32:
+        return lambda xc, m, dest: plain_exp_sum(xc, m, dest)
+    return lambda xc, m, dest: exp_sum(xc, m, dest)
 
 
 @kernel
@@ -316,14 +366,14 @@ def row_max(xr):
 
 
 @kernel
-def row_exp_sum(xr, m, dest):
-    """sum(exp(xr - m)) as a double-double, the terms left in dest (as long as xr)."""
+def row_softmax_exp_sum(xr, m, dest):
+    """softmax's sum(exp(xr - m)) as a double-double, the terms left in dest (as long as xr)."""
     if len(xr) <= CHUNK:
-        return exp_sum(xr, m, dest)
+        return softmax_exp_sum(xr, m, dest)
     hi = lo = 0.0
     for c in range(number_of_chunks(len(xr))):
         start, stop = chunk_bounds(len(xr), c)
-        c_hi, c_lo = exp_sum(xr[start:stop], m, dest[start:stop])
+        c_hi, c_lo = softmax_exp_sum(xr[start:stop], m, dest[start:stop])
         hi, lo = dd_add(hi, lo, c_hi, c_lo)
     return hi, lo
 
@@ -400,17 +450,17 @@ def fold_sums(partials):
 
 @parallel
 def split_exp_sum_kept(xr, m, dest):
-    """row_exp_sum over threads, the terms left in dest (the whole row)."""
+    """row_softmax_exp_sum over threads, the terms left in dest (the whole row)."""
     partials = np.empty((number_of_chunks(len(xr)), 2))
     for c in prange(partials.shape[0]):
         start, stop = chunk_bounds(len(xr), c)
-        partials[c, 0], partials[c, 1] = exp_sum(xr[start:stop], m, dest[start:stop])
+        partials[c, 0], partials[c, 1] = softmax_exp_sum(xr[start:stop], m, dest[start:stop])
     return fold_sums(partials)
 
 
 @parallel
 def split_exp_sum(xr, m):
-    """row_exp_sum over threads, each chunk's terms in a scratch buffer."""
+    """row_exp_sum_in_scratch over threads, each chunk's terms in a scratch buffer."""
     partials = np.empty((number_of_chunks(len(xr)), 2))
     for c in prange(partials.shape[0]):
         start, stop = chunk_bounds(len(xr), c)
@@ -470,7 +520,7 @@ def split_map_log_softmax_backward(dyr, logyr, s_hi, s_lo, out):
 @kernel
 def softmax_row(xr, yr):
     m = row_max(xr)
-    inv_hi, inv_lo = reciprocal(*row_exp_sum(xr, m, yr))  # y = exp(x - m) / sum exp(x - m)
+    inv_hi, inv_lo = reciprocal(*row_softmax_exp_sum(xr, m, yr))  # y = exp(x - m) / sum exp(x - m)
     scale_chunk(yr, inv_hi, inv_lo)
 
 
