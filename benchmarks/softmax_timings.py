@@ -5,10 +5,16 @@
 Functions take turns within each round (so a burst of load on a shared
 machine hits all of them alike); the figures are medians over the rounds, in
 ms, with the ratio NumPy time / fastact time (above 1: fastact is faster).
+PyTorch's OpenMP threads are asked to sleep between ops (OMP_WAIT_POLICY=PASSIVE,
+unless set): by default they spin on after each op, and the fastact call that
+takes its turn next would share the two cores with them.
 """
 
+import os
 import sys
 import time
+
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # before torch is imported
 
 import numpy as np
 
