@@ -5,6 +5,7 @@ import numpy as np
 from ._capi import make_ufunc
 from ._elementary import kernel
 from ._loops import compile_loop
+from ._single import no_twins_inside
 from ._threads import data_block
 
 # float32 first: NumPy picks the first loop the inputs cast to safely, so a
@@ -25,7 +26,7 @@ def _times_grad(function):
     def backward(grad, *args):
         return grad * function(*args)
 
-    return backward
+    return no_twins_inside(backward)  # f'(x) unrounded before the product, see there
 
 
 def scalar_kernel(spec):

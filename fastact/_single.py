@@ -20,9 +20,10 @@ Everything else (intrinsics such as fma, constants, numpy, math) is kept.
 A formula may also have a float32 twin (``float32_twin``): the same function
 computed in float32 arithmetic (fastact._elementary_float32), 16 vector lanes
 instead of 8, for the few functions where speed matters most (sigmoid, tanh and
-their derivatives). A float32 loop uses the twin in place of the ufunc's own
+their first derivatives). A float32 loop uses the twin in place of the ufunc's own
 formula, never inside another formula that calls it (d2tanhshrink calls dtanh: its
-bound was proved with the float64-arithmetic build). The twin's bound is its own
+bound was proved with the float64-arithmetic build) nor in a backward form
+(``no_twins_inside``). The twin's bound is its own
 (stated with it, tested in tests/test_float32_loops.py), looser than that build's.
 
 Why the float32 bounds survive: a formula that meets the float64 bounds at
@@ -83,6 +84,18 @@ def float32_twin(formula, single, bound_ulp):
     return register
 
 
+_TWIN_BARRIERS = set()  # kernels whose insides are never twinned
+
+
+def no_twins_inside(kernel):
+    """Mark ``kernel`` (a wrapper such as _build's backward form) so that the formulas it calls keep
+    their float64-arithmetic build in float32 loops. The backward form needs it: grad * f'(x) with a
+    large grad is a normal float32 where f'(x) alone is subnormal or below float32's range, so f'(x)
+    must not be rounded to float32 first (1e30 * dsigmoid(100) would lose all but 5 bits)."""
+    _TWIN_BARRIERS.add(kernel)
+    return kernel
+
+
 def untwinned(formula):
     """The formula itself under a second dispatcher, which float32 loops retarget but never twin:
     what a twin falls back to for the inputs it does not cover."""
@@ -113,6 +126,8 @@ def _replacement(value, twinned=False):
         return value
     if value in VARIANTS:
         return VARIANTS[value]
+    if value in _TWIN_BARRIERS:
+        twinned = False
     if twinned and value in FLOAT32_TWINS:
         value, twinned = FLOAT32_TWINS[value].kernel, False  # retargeted below: its fallback reaches exp
     key = (value, twinned)

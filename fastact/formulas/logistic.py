@@ -136,43 +136,52 @@ def dtanh_from_output(y):
 
 
 # --- float32 twins: the same functions in float32 arithmetic, for the float32 loops ---------------
-# e = exp(-|x|) is within ~0.6 ULP (fastact/_elementary_float32.py); each formula below adds
-# a few roundings of terms at most the size of the result (1 + e is in [1, 2]), no cancellation.
-# Parametric forms with a gain other than 1 fall back to the float64 formula (gain * x is not
-# exact in float32).
+# e = exp(-|x|) comes as an unrounded pair (fastact/_elementary_float32.exp_parts, ~2^-26) and
+# 1/(1+e) as a residual-corrected pair, so each result is one rounding of a product of pairs
+# (no cancellation: every term is positive). Parametric forms with a gain other than 1 fall
+# back to the float64 formula (gain * x is not exact in float32).
 
 _sigmoid_any_gain = untwinned(sigmoid)
 _dsigmoid_any_gain = untwinned(dsigmoid)
 
 
 @kernel
-def one_plus_decay(x):
-    """(p, p_low, shifted, q, q_low): e = exp(-|x|) = 2^k (p + p_low) as single.exp_parts gives it,
-    and 1 + e = q + q_low (e's rounding is harmless there: it is at most 2^-24 of q)."""
+def decay_and_logistic(x):
+    """(p, p_low, shifted, t, t_low): e = exp(-|x|) = 2^k (p + p_low) as single.exp_parts gives it,
+    and 1/(1+e) = t + t_low to about 2^-46.
+
+    1 + e = q + q_low exactly (Fast2Sum; e's rounding costs at most 2^-24 of q there), t = fl(1/q),
+    and 1/(q + q_low) = t + t (1 - t q - t q_low) to first order, the residual 1 - t q exact by FMA.
+    """
     p, p_low, shifted = single.exp_parts(-abs(x), single.NEGATIVE_ZERO)
     e = single.times_power_of_two(p, shifted, np.int32(0))
     q, q_low = single.one_plus(e, single.times_power_of_two(p_low, shifted, np.int32(0)))
-    return p, p_low, shifted, q, q_low
+    t = single.ONE / q
+    return p, p_low, shifted, t, fma(-t, q_low, fma(-t, q, single.ONE)) * t
+
+
+@kernel
+def times_pair(a, a_low, b, b_low):
+    """(a + a_low)(b + b_low) rounded once (exact leading product inside the FMA)."""
+    return fma(a, b, fma(a, b_low, a_low * b))
 
 
 @kernel
 def sigmoid_single(x):
-    # 1/(1+e) for x >= 0, 2^k (p + p_low)/(1+e) for x < 0: one division, corrected to about
-    # 2^-27 by single.divide and rounded once, by the scaling if the result is subnormal.
-    p, p_low, shifted, q, q_low = one_plus_decay(x)
-    positive = x >= single.ZERO  # nan: the e/(1+e) side, nan
-    t, t_low = single.divide(single.ONE if positive else p, single.ZERO if positive else p_low, q, q_low)
-    return single.times_power_of_two(t + t_low, single.ROUNDING_SHIFTER if positive else shifted, np.int32(0))
+    # 1/(1+e) for x >= 0; e/(1+e) = 2^k (p + p_low)(t + t_low) for x < 0, rounded once before the
+    # scaling (which rounds again only for a subnormal result).
+    p, p_low, shifted, t, t_low = decay_and_logistic(x)
+    mirrored = single.times_power_of_two(times_pair(p, p_low, t, t_low), shifted, np.int32(0))
+    return t + t_low if x >= single.ZERO else mirrored  # nan: the mirrored side, nan
 
 
 @kernel
 def logistic_slope_single(x, extra):
-    # 2^extra e/(1+e)^2, e = exp(-|x|): (1+e)^2 = P + P_low exactly to first order (FMA).
-    p, p_low, shifted, q, q_low = one_plus_decay(x)
-    square = q * q
-    square_low = fma(q, q, -square) + (q + q) * q_low
-    t, t_low = single.divide(p, p_low, square, square_low)
-    return single.times_power_of_two(t + t_low, shifted, extra)
+    # 2^extra e/(1+e)^2 = 2^(k + extra) (p + p_low)(t + t_low)^2, the square as a pair (FMA).
+    p, p_low, shifted, t, t_low = decay_and_logistic(x)
+    square = t * t
+    square_low = fma(t, t, -square) + (t + t) * t_low
+    return single.times_power_of_two(times_pair(p, p_low, square, square_low), shifted, extra)
 
 
 @kernel
