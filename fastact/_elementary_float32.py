@@ -20,7 +20,7 @@ from numba import types
 from numba.extending import intrinsic
 
 from ._coefficients import EXP_FLOAT32_TAIL, INV_LN2, LN2_HI, TANH_FLOAT32_TAIL
-from ._elementary import clamp, fma, horner, kernel
+from ._elementary import clamp, fast_two_sum, fma, horner, kernel  # type-generic: float32 stays float32
 
 f32 = np.float32
 ZERO = f32(0.0)
@@ -99,13 +99,6 @@ def rough_reciprocal(d):
     """1/d to 1.5% (one Newton step on the guess): enough for a correction term below an ULP."""
     r = reciprocal_guess(d)
     return r * fma(-d, r, TWO)
-
-
-@kernel
-def fast_two_sum(a, b):
-    """(s, e), s = fl(a + b), s + e = a + b exactly, for |a| >= |b| (Dekker)."""
-    s = a + b
-    return s, b - (s - a)
 
 
 @kernel
