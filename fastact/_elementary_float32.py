@@ -4,7 +4,8 @@ fastact._elementary and its float32-accuracy variants compute in float64: a
 512-bit vector holds 8 lanes. These kernels take and return float32 and never
 widen, so the same vector holds 16; they serve the float32 twins of sigmoid and
 tanh and their derivatives (fastact/formulas/logistic.py, registered through
-fastact._single.float32_twin) and the float32 softmax rows.
+fastact._single.float32_twin), and their order keys the float32 softmax rows'
+maximum (fastact/_softmax_kernels.py).
 
 Every constant is a float32 (a Python float literal would promote the
 arithmetic to float64; tests/test_elementary_float32.py checks the compiled
