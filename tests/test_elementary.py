@@ -138,15 +138,27 @@ def inputs(name):
     return x[np.isfinite(x) | np.isinf(x)]
 
 
+def assert_max_ulp(label, x, computed, reference, dtype, bound, precision=PRECISION_BITS):
+    """Max ULP error (in ``dtype``) of ``computed`` against mpmath's ``reference`` at x: recorded for
+    the summary under ``label``, and at most ``bound``."""
+    with mp.workprec(precision):
+        exacts = [reference(mp.mpf(float(v))) for v in x]
+    error, index = max_ulp_error(computed, exacts, dtype)
+    MEASURED_ELEMENTARY_ULP[label] = (error, float(x[index]), x.size)
+    assert error <= bound, f"{label}: {error:.3g} ULP at x = {float(x[index])!r}"
+
+
+def assert_same_values(name, x, computed, expected):
+    """computed == expected exactly: signed zeros told apart, nan matching nan."""
+    same = (computed == expected) & (np.signbit(computed) == np.signbit(expected))
+    same |= np.isnan(computed) & np.isnan(expected)
+    assert same.all(), f"{name}: x = {x[~same]} gave {computed[~same]}, expected {expected[~same]}"
+
+
 @pytest.mark.parametrize("name", list(REFERENCES))
 def test_max_ulp_error(name):
     x = inputs(name)
-    computed = elementary_ufunc(name)(x)
-    with mp.workprec(PRECISION_BITS):
-        exacts = [REFERENCES[name](mp.mpf(float(v))) for v in x]
-    error, index = max_ulp_error(computed, exacts, np.float64)
-    MEASURED_ELEMENTARY_ULP[name] = (error, float(x[index]), x.size)
-    assert error <= BOUND_ULP, f"{name}: {error:.3g} ULP at x = {float(x[index])!r}"
+    assert_max_ulp(name, x, elementary_ufunc(name)(x), REFERENCES[name], np.float64, BOUND_ULP)
 
 
 # Dense random sweeps (100000 points per range; ~2 minutes): FASTACT_SLOW_TESTS=1 pytest ...
@@ -167,12 +179,7 @@ SWEEPS = {
 def test_max_ulp_error_random_sweep(name):
     low, high = SWEEPS[name]
     x = np.random.default_rng(sorted(SWEEPS).index(name)).uniform(low, high, SWEEP_SIZE)
-    computed = elementary_ufunc(name)(x)
-    with mp.workprec(PRECISION_BITS):
-        exacts = [REFERENCES[name](mp.mpf(float(v))) for v in x]
-    error, index = max_ulp_error(computed, exacts, np.float64)
-    MEASURED_ELEMENTARY_ULP[f"{name} (sweep)"] = (error, float(x[index]), x.size)
-    assert error <= BOUND_ULP, f"{name}: {error:.3g} ULP at x = {float(x[index])!r}"
+    assert_max_ulp(f"{name} (sweep)", x, elementary_ufunc(name)(x), REFERENCES[name], np.float64, BOUND_ULP)
 
 
 def test_harness_sees_a_two_ulp_error():
@@ -274,6 +281,4 @@ def test_special_values(name):
     x, expected = (np.array(column) for column in zip(*SPECIAL_VALUES[name], strict=True))
     with np.errstate(all="raise"):  # the loop leaves no floating-point flag behind
         computed = elementary_ufunc(name)(x)
-    same = (computed == expected) & (np.signbit(computed) == np.signbit(expected))
-    same |= np.isnan(computed) & np.isnan(expected)
-    assert same.all(), f"{name}: x = {x[~same]} gave {computed[~same]}, expected {expected[~same]}"
+    assert_same_values(name, x, computed, expected)

@@ -15,6 +15,7 @@ import mpmath as mp
 import numpy as np
 import pytest
 from numba import njit, types
+from test_elementary import assert_max_ulp, assert_same_values
 
 from fastact import _elementary_float32 as single
 from fastact._build import ufunc_from_kernel
@@ -22,8 +23,6 @@ from fastact._elementary import kernel
 from fastact._grids import full_range_grid
 from fastact._single import FLOAT32_TWINS
 from fastact._ulp import max_ulp_error
-
-from conftest import MEASURED_ELEMENTARY_ULP
 
 BOUND_ULP = 1.0
 PRECISION_BITS = 80
@@ -84,11 +83,8 @@ def test_max_ulp_error(name):
     x = inputs(name)
     with np.errstate(over="ignore"):
         computed = float32_ufunc(name)(x)
-    with mp.workprec(PRECISION_BITS):
-        exacts = [REFERENCES[name](mp.mpf(float(v))) for v in x]
-    error, index = max_ulp_error(computed, exacts, np.float32)
-    MEASURED_ELEMENTARY_ULP[f"{name} (float32 arithmetic)"] = (error, float(x[index]), x.size)
-    assert error <= BOUND_ULP, f"{name}: {error:.3g} float32 ULP at x = {float(x[index])!r}"
+    label = f"{name} (float32 arithmetic)"
+    assert_max_ulp(label, x, computed, REFERENCES[name], np.float32, BOUND_ULP, PRECISION_BITS)
 
 
 def test_harness_sees_a_two_ulp_error():
@@ -133,9 +129,7 @@ def test_special_values(name):
     x, expected = (np.array(column, dtype=np.float32) for column in zip(*SPECIAL_VALUES[name], strict=True))
     with np.errstate(all="raise"):
         computed = float32_ufunc(name)(x)
-    same = (computed == expected) & (np.signbit(computed) == np.signbit(expected))
-    same |= np.isnan(computed) & np.isnan(expected)
-    assert same.all(), f"{name}: x = {x[~same]} gave {computed[~same]}, expected {expected[~same]}"
+    assert_same_values(name, x, computed, expected)
 
 
 def test_exp_overflows_only_past_the_largest_float32():

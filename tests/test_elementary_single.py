@@ -12,7 +12,7 @@ import functools
 import mpmath as mp
 import numpy as np
 import pytest
-from test_elementary import SPECIAL_VALUES, around, log_uniform
+from test_elementary import SPECIAL_VALUES, around, assert_same_values, log_uniform
 
 from fastact import _elementary_single
 from fastact._build import ufunc_from_kernel
@@ -102,9 +102,7 @@ def test_special_values(name):
     x, expected = (np.array(column) for column in zip(*cases, strict=True))
     with np.errstate(all="raise"):
         computed = single_ufunc(name)(x)
-    same = (computed == expected) & (np.signbit(computed) == np.signbit(expected))
-    same |= np.isnan(computed) & np.isnan(expected)
-    assert same.all(), f"{name}: x = {x[~same]} gave {computed[~same]}, expected {expected[~same]}"
+    assert_same_values(name, x, computed, expected)
 
 
 def test_near_overflow_is_finite_or_inf_only_at_the_edge():
