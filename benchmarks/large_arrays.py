@@ -7,7 +7,8 @@ Every call writes into a preallocated out=. Times are the median of REPEATS
 runs in this one process, the functions taking turns, so that load from other
 processes on a shared machine falls on all of them alike. At 1e7 each time is
 also given as a ratio to np.copyto of the same array (pure memory traffic),
-np.exp and np.maximum(x, 0, out=) (NumPy's relu); at 1e3 (each run the mean of
+np.multiply(grad, x, out=) (the memory traffic of a backward form: two arrays
+read, one written), np.exp and np.maximum(x, 0, out=) (NumPy's relu); at 1e3 (each run the mean of
 SMALL_CALLS calls, in cache, one thread: below the threading grain) as a ratio
 to np.exp. fastact splits a 1e7 loop over fastact.get_num_threads() threads
 (the CPU affinity count unless FASTACT_NUM_THREADS or set_num_threads says
@@ -35,7 +36,7 @@ SIZE = 10_000_000
 SMALL_SIZE = 1_000
 SMALL_CALLS = 2_000
 REPEATS = 7
-BASELINES = ("np.copyto", "np.exp", "np.maximum(x, 0)")
+BASELINES = ("np.copyto", "np.multiply(grad, x)", "np.exp", "np.maximum(x, 0)")
 FUNCTIONS = (
     "sigmoid",
     "tanh",
@@ -70,6 +71,7 @@ def timed_calls(dtype, size):
     out = np.empty_like(x)
     calls = {
         "np.copyto": lambda: np.copyto(out, x),
+        "np.multiply(grad, x)": lambda: np.multiply(grad, x, out=out),  # the backward forms' traffic
         "np.exp": lambda: np.exp(x, out=out),
         "np.maximum(x, 0)": lambda: np.maximum(x, dtype(0), out=out),
     }
@@ -130,10 +132,11 @@ def measure(dtype):
 
 
 def print_table(dtype, baselines, ours, unit="ms", scale=1.0):
-    names = list(baselines)
-    print(f"\n{np.dtype(dtype).name:18s} {unit:>8s} " + " ".join(f"{'/' + n:>18s}" for n in names))
+    widths = {n: max(18, len(n) + 1) for n in baselines}
+    header = " ".join(f"{'/' + n:>{w}s}" for n, w in widths.items())
+    print(f"\n{np.dtype(dtype).name:18s} {unit:>8s} {header}")
     for name, value in {**baselines, **ours}.items():
-        ratios = " ".join(f"{value / baselines[n]:18.2f}" for n in names)
+        ratios = " ".join(f"{value / baselines[n]:{w}.2f}" for n, w in widths.items())
         print(f"{name:18s} {value * scale:8.2f} {ratios}")
 
 

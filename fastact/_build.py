@@ -5,7 +5,7 @@ import numpy as np
 from ._capi import make_ufunc
 from ._elementary import kernel
 from ._loops import compile_loop
-from ._single import no_twins_inside
+from ._single import FLOAT32_BACKWARD_TWINS, float32_twin, no_twins_inside
 from ._threads import data_block
 
 # float32 first: NumPy picks the first loop the inputs cast to safely, so a
@@ -21,22 +21,27 @@ def _with_defaults(function, defaults):
     return fixed
 
 
-def _times_grad(function):
+def _times_grad(function, derivative, defaults):
     @kernel
     def backward(grad, *args):
         return grad * function(*args)
 
+    twin = FLOAT32_BACKWARD_TWINS.get(derivative)
+    if twin is not None:
+        float32_twin(backward, twin.single, twin.bound_ulp)(_with_defaults(twin.kernel, defaults))
     return no_twins_inside(backward)  # f'(x) unrounded before the product, see there
 
 
 def scalar_kernel(spec):
     """The float64 scalar function of the ufunc's inputs, in input order."""
     activation = spec.activation
-    function = activation.kernel(spec.role)
+    formula = function = activation.kernel(spec.role)
+    defaults = ()
     if activation.params and not spec.parametric:
-        function = _with_defaults(function, tuple(float(p.default) for p in activation.params))
+        defaults = tuple(float(p.default) for p in activation.params)
+        function = _with_defaults(function, defaults)
     if spec.role == "backward":
-        function = _times_grad(function)
+        function = _times_grad(function, formula, defaults)
     return function
 
 
@@ -51,4 +56,3 @@ def ufunc_from_kernel(name, doc, kernel, nin, dtypes=LOOP_DTYPES):
 
 def build_ufunc(spec):
     return ufunc_from_kernel(spec.name, spec.doc, scalar_kernel(spec), spec.nin)
-

@@ -25,6 +25,7 @@ from ._elementary import clamp, fast_two_sum, fma, horner, kernel  # type-generi
 
 f32 = np.float32
 ZERO = f32(0.0)
+INF = f32(np.inf)
 NEGATIVE_ZERO = f32(-0.0)  # x + (-0.0) is x for every x, so LLVM drops an absent low part
 ONE = f32(1.0)
 TWO = f32(2.0)
@@ -54,33 +55,48 @@ EXP_ARGUMENT_MAX = f32(89.0)
 TANH_SERIES_BELOW = f32(0.55)  # tanh(0.55) > 1/2: beyond it 1 - 2e/(1+e) loses nothing
 
 
+def _times_power_of_two_ir(builder, value, shifted, extra, pieces):
+    """value * 2^(k + extra), k = bits(shifted) - bits(ROUNDING_SHIFTER), as ``pieces`` (1 or 2)
+    normal powers of two formed straight in their exponent fields: 2^floor((k + extra)/2) first."""
+    int32 = ir.IntType(32)
+    k = builder.add(builder.sub(builder.bitcast(shifted, int32), ir.Constant(int32, SHIFTER_BITS)), extra)
+    exponents = [k]
+    if pieces == 2:
+        half = builder.ashr(k, ir.Constant(int32, 1))
+        exponents = [half, builder.sub(k, half)]
+    for exponent in exponents:
+        biased = builder.add(exponent, ir.Constant(int32, EXPONENT_BIAS))
+        power = builder.bitcast(builder.shl(biased, ir.Constant(int32, EXPONENT_SHIFT)), ir.FloatType())
+        value = builder.fmul(value, power)
+    return value
+
+
+SCALING_SIGNATURE = types.float32(types.float32, types.float32, types.int32)
+
+
 @intrinsic
 def times_power_of_two(typingctx, v, shifted, extra):
     """v * 2^(k + extra), rounded once, where k sits in the low bits of ``shifted`` = k + ROUNDING_SHIFTER.
 
     For k + extra in [-252, 254]: 2^(k + extra) is formed as two normal powers
-    of two straight in their exponent fields, in int32 (Numba's own integer
-    arithmetic would widen to int64 and halve the vector lanes); the first
-    product is exact, the second rounds.
+    of two, in int32 (Numba's own integer arithmetic would widen to int64 and
+    halve the vector lanes); the first product is exact, the second rounds.
     """
-    sig = types.float32(types.float32, types.float32, types.int32)
 
     def codegen(context, builder, sig, args):
-        value, shifted_value, extra_value = args
-        int32 = ir.IntType(32)
-        k = builder.add(
-            builder.sub(builder.bitcast(shifted_value, int32), ir.Constant(int32, SHIFTER_BITS)), extra_value
-        )
-        half = builder.ashr(k, ir.Constant(int32, 1))
-        powers = []
-        for exponent in (half, builder.sub(k, half)):
-            biased = builder.add(exponent, ir.Constant(int32, EXPONENT_BIAS))
-            powers.append(
-                builder.bitcast(builder.shl(biased, ir.Constant(int32, EXPONENT_SHIFT)), ir.FloatType())
-            )
-        return builder.fmul(builder.fmul(value, powers[0]), powers[1])
+        return _times_power_of_two_ir(builder, *args, pieces=2)
 
-    return sig, codegen
+    return SCALING_SIGNATURE, codegen
+
+
+@intrinsic
+def times_normal_power_of_two(typingctx, v, shifted, extra):
+    """times_power_of_two for k + extra in [-126, 127], where 2^(k + extra) is one normal float32."""
+
+    def codegen(context, builder, sig, args):
+        return _times_power_of_two_ir(builder, *args, pieces=1)
+
+    return SCALING_SIGNATURE, codegen
 
 
 @intrinsic
@@ -103,18 +119,20 @@ def rough_reciprocal(d):
 
 
 @kernel
-def exp_parts(x, x_low):
+def exp_parts(x, x_low, lowest=EXP_ARGUMENT_MIN):
     """(p, p_low, shifted): exp(x + x_low) = 2^k (p + p_low), p in [0.7, 1.5], p_low below
     ulp(p), k held by ``shifted`` (for times_power_of_two); relative error about 2^-26, for
-    float32 x and |x_low| <= ulp(x). Scaling by 2^k last keeps p_low where e = 2^k p is
-    near the subnormals.
+    float32 x in [lowest, 89] (clamped there) and |x_low| <= ulp(x). Scaling by 2^k last
+    keeps p_low where e = 2^k p is near the subnormals. A caller that scales in several
+    steps may lower ``lowest`` to -300 (k >= -433).
 
-    x = k ln2 + r, k = round(x/ln2): r = x - k LN2_HI is exact (one FMA; k has at most
-    8 bits and r is a multiple of ulp(LN2_HI) below 1/2); the rest of k ln2, and x_low,
-    form r_low. exp(r + r_low) = exp(r) (1 + r_low) to r_low^2 (2^-37 for |x| <= 150),
-    exp(r) = (1 + r) + r^2 T(r) with 1 + r split exactly (Fast2Sum).
+    x = k ln2 + r, k = round(x/ln2): r = x - k LN2_HI is exact (one FMA: for k != 0, x and
+    k LN2_HI are multiples of 2^-24 and |r| < 1/2); the rest of k ln2 (to 2^-44 for
+    |k| <= 433), and x_low, form r_low. exp(r + r_low) = exp(r) (1 + r_low) to r_low^2
+    (2^-37 for |x| <= 150; 2^-40 for x_low = 0, |x| <= 300), exp(r) = (1 + r) + r^2 T(r)
+    with 1 + r split exactly (Fast2Sum).
     """
-    x = clamp(x, EXP_ARGUMENT_MIN, EXP_ARGUMENT_MAX)  # nan stays nan
+    x = clamp(x, lowest, EXP_ARGUMENT_MAX)  # nan stays nan
     shifted = fma(x, INV_LN2_SINGLE, ROUNDING_SHIFTER)
     k = shifted - ROUNDING_SHIFTER
     r = fma(k, -LN2_HI_SINGLE, x)

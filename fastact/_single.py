@@ -22,9 +22,11 @@ computed in float32 arithmetic (fastact._elementary_float32), 16 vector lanes
 instead of 8, for the few functions where speed matters most (sigmoid, tanh and
 their first derivatives). A float32 loop uses the twin in place of the ufunc's own
 formula, never inside another formula that calls it (d2tanhshrink calls dtanh: its
-bound was proved with the float64-arithmetic build) nor in a backward form
-(``no_twins_inside``). The twin's bound is its own
-(stated with it, tested in tests/test_float32_loops.py), looser than that build's.
+bound was proved with the float64-arithmetic build) nor inside a backward form
+(``no_twins_inside``): a backward form has a twin of its own where its derivative
+registered one (``float32_backward_twin``: grad * f'(x) formed before rounding).
+The twin's bound is its own (stated with it, tested in tests/test_float32_loops.py),
+looser than that build's.
 
 Why the float32 bounds survive: a formula that meets the float64 bounds at
 every input amplifies the relative error of each elementary value by a
@@ -63,7 +65,8 @@ def _single_module():
 
 
 _ELEMENTARY_SINGLE_MODULE = _single_module()
-FLOAT32_TWINS = {}  # float64 formula -> Twin(kernel, single, bound_ulp)
+FLOAT32_TWINS = {}  # float64 formula (or _build's backward form) -> Twin(kernel, single, bound_ulp)
+FLOAT32_BACKWARD_TWINS = {}  # float64 derivative formula -> Twin of grad * that derivative
 
 
 class Twin:
@@ -79,6 +82,17 @@ def float32_twin(formula, single, bound_ulp):
 
     def register(twin):
         FLOAT32_TWINS[formula] = Twin(twin, single, bound_ulp)
+        return twin
+
+    return register
+
+
+def float32_backward_twin(derivative, single, bound_ulp):
+    """Register the decorated kernel, of (grad, x, *params), as the float32 twin of grad times
+    ``derivative``: the backward forms built on ``derivative`` use it (see _build)."""
+
+    def register(twin):
+        FLOAT32_BACKWARD_TWINS[derivative] = Twin(twin, single, bound_ulp)
         return twin
 
     return register
@@ -126,10 +140,10 @@ def _replacement(value, twinned=False):
         return value
     if value in VARIANTS:
         return VARIANTS[value]
-    if value in _TWIN_BARRIERS:
-        twinned = False
     if twinned and value in FLOAT32_TWINS:
         value, twinned = FLOAT32_TWINS[value].kernel, False  # retargeted below: its fallback reaches exp
+    if value in _TWIN_BARRIERS:
+        twinned = False
     key = (value, twinned)
     if key not in _retargeted:
         _retargeted[key] = value  # a recursive kernel refers to itself unchanged

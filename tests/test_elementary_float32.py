@@ -21,7 +21,7 @@ from fastact import _elementary_float32 as single
 from fastact._build import ufunc_from_kernel
 from fastact._elementary import kernel
 from fastact._grids import full_range_grid
-from fastact._single import FLOAT32_TWINS
+from fastact._single import FLOAT32_BACKWARD_TWINS, FLOAT32_TWINS
 from fastact._ulp import max_ulp_error
 
 BOUND_ULP = 1.0
@@ -153,13 +153,15 @@ def _float64_instructions(llvm):
 
 
 SINGLE_KERNELS = {"exp": single.exp, "tanh": single.tanh} | {
-    f"{twin.single.py_func.__name__}": twin.single for twin in FLOAT32_TWINS.values()
+    f"{twin.single.py_func.__name__}": twin.single
+    for twin in [*FLOAT32_TWINS.values(), *FLOAT32_BACKWARD_TWINS.values()]
 }
 
 
 @pytest.mark.parametrize("name", list(SINGLE_KERNELS))
 def test_compiles_to_float32_arithmetic_only(name):
-    assert not _float64_instructions(_float32_code(SINGLE_KERNELS[name], 1))
+    function = SINGLE_KERNELS[name]
+    assert not _float64_instructions(_float32_code(function, function.py_func.__code__.co_argcount))
 
 
 def test_harness_sees_a_float64_literal():

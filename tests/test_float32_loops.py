@@ -11,8 +11,8 @@ build loses accuracy between the grid's points.
 
 A formula with a float32 twin (fastact._single.float32_twin: float32
 arithmetic) is held to the twin's own bound instead, where the twin applies
-(fixed forms, and parametric ones at the default parameters; not backward
-forms, which keep the float64-arithmetic derivative).
+(fixed forms, and parametric ones at the default parameters), and so is a
+backward form whose derivative has a backward twin (float32_backward_twin).
 """
 
 import numpy as np
@@ -21,7 +21,8 @@ import pytest
 import fastact
 from fastact._grids import inputs_on
 from fastact._mpmath_reference import PARAMETER_SAMPLES
-from fastact._single import FLOAT32_TWINS
+from fastact._single import FLOAT32_BACKWARD_TWINS, FLOAT32_TWINS
+from fastact.formulas import logistic
 
 BOUND_ULP = 0.55
 SMALLEST_SUBNORMAL = float(np.finfo(np.float32).smallest_subnormal)
@@ -49,23 +50,28 @@ def float32_ulp_errors(result32, result64):
     assert (result32[~finite & ~np.isnan(result64)] == result64[~finite & ~np.isnan(result64)]).all()
     reference = result64[finite]
     rounded = np.abs(reference.astype(np.float32))
-    spacing = np.where(rounded < SMALLEST_NORMAL, SMALLEST_SUBNORMAL, np.spacing(rounded).astype(np.float64))
+    below_max = np.minimum(rounded, np.nextafter(np.finfo(np.float32).max, 0))  # max's spacing is not inf
+    spacing = np.where(
+        rounded < SMALLEST_NORMAL, SMALLEST_SUBNORMAL, np.spacing(below_max).astype(np.float64)
+    )
     return np.abs(result32[finite] - reference) / spacing
 
 
 def bound_ulp(spec, params):
-    twin = FLOAT32_TWINS.get(spec.activation.kernel(spec.role))
+    twins = FLOAT32_BACKWARD_TWINS if spec.role == "backward" else FLOAT32_TWINS
+    twin = twins.get(spec.activation.kernel(spec.role))
     defaults = tuple(p.default for p in spec.activation.params)
-    if twin is None or spec.role == "backward" or (spec.parametric and tuple(params) != defaults):
+    if twin is None or (spec.parametric and tuple(params) != defaults):
         return BOUND_ULP
     return twin.bound_ulp
 
 
 def test_twins_are_tested_where_they_apply():
     twinned = [name for name, spec in fastact.UFUNCS.items() if bound_ulp(spec, ()) != BOUND_ULP]
-    assert {"sigmoid", "dsigmoid", "tanh", "dtanh"} <= set(twinned)
-    spec = fastact.UFUNCS["sigmoid_gain"]
-    assert bound_ulp(spec, (1.0,)) != BOUND_ULP and bound_ulp(spec, (2.0,)) == BOUND_ULP
+    assert {"sigmoid", "dsigmoid", "tanh", "dtanh", "sigmoid_backward", "tanh_backward"} <= set(twinned)
+    for name in ("sigmoid_gain", "sigmoid_gain_backward"):
+        spec = fastact.UFUNCS[name]
+        assert bound_ulp(spec, (1.0,)) != BOUND_ULP and bound_ulp(spec, (2.0,)) == BOUND_ULP
 
 
 @pytest.mark.parametrize(("name", "x_scale"), [("sigmoid_backward", 1.0), ("tanh_backward", 0.5)])
@@ -81,7 +87,33 @@ def test_backward_keeps_large_gradients_times_tiny_derivatives(name, x_scale):
     result = f(grad, x)
     assert (result[:-1] != 0).all() and np.isinf(result[3])
     errors = float32_ulp_errors(result[np.isfinite(expected)], expected[np.isfinite(expected)])
-    assert errors.max() <= BOUND_ULP
+    assert errors.max() <= bound_ulp(fastact.UFUNCS[name], ())
+
+
+@pytest.mark.parametrize(("name", "x_scale"), [("sigmoid_backward", 1.0), ("tanh_backward", 0.5)])
+def test_backward_matches_float64_loop_for_every_grad_and_edge(name, x_scale):
+    """Every float32 grad magnitude (with 0, inf and nan) times x through the float32 twins' edges
+    (in units of the slope's argument, |x| or 2|x|): the float32 subnormal range of f'(x), the
+    clamp of exp's argument at 200, where grad_max * f'(x) underflows (192.7), and where the
+    float64 f'(x) itself rounds to 0, after which an infinite grad gives nan as in float64."""
+    vanishes = logistic.FLOAT64_SLOPE_VANISHES
+    arguments = [0.0, 1e-30, 0.3, 1.0, 5.0, 17.0, 40.0, 41.0, 83.0, 88.0, 103.0, 104.0, 150.0]
+    arguments += [180.0, 192.0, 193.0, 199.99, 200.0, 200.01, 400.0, np.nextafter(vanishes, 0), vanishes]
+    arguments += [1e4, np.inf, np.nan]
+    magnitudes = np.exp2(np.arange(-149.0, 128.0, 0.37))
+    grads = np.concatenate([magnitudes, [0.0, np.finfo(np.float32).max, np.inf, np.nan]])
+    grad, argument = np.meshgrid(np.concatenate([grads, -grads]), arguments)
+    x = np.float32(x_scale) * np.concatenate([argument, -argument]).astype(np.float32)
+    grad = np.concatenate([grad, grad]).astype(np.float32)
+    f = getattr(fastact, name)
+    with np.errstate(over="ignore"):
+        expected = f(grad.astype(np.float64), x.astype(np.float64))
+        in_range = ~(np.abs(expected) > float(np.finfo(np.float32).max))
+    slope_argument, infinite = np.abs(x) / np.float32(x_scale), np.isinf(grad)  # exact
+    assert np.isnan(expected[infinite & (slope_argument == vanishes)]).all()
+    assert np.isinf(expected[infinite & (slope_argument == np.nextafter(vanishes, 0))]).all()
+    errors = float32_ulp_errors(f(grad, x)[in_range], expected[in_range])
+    assert errors.max() <= bound_ulp(fastact.UFUNCS[name], ())
 
 
 @pytest.mark.parametrize("name", list(fastact.UFUNCS))

@@ -23,7 +23,7 @@ from .._elementary import (
     tanh_parts,
 )
 from .._elementary import tanh as _tanh
-from .._single import float32_twin, untwinned
+from .._single import float32_backward_twin, float32_twin, untwinned
 from ._parts import EXP_PARTS_LIMIT, decay, one_plus, over_one_plus_power, times_parts
 
 TINY = 2.0**-900  # below this, z^2 is negligible beside 1 in float64
@@ -146,16 +146,20 @@ _dsigmoid_any_gain = untwinned(dsigmoid)
 
 
 @kernel
-def decay_and_logistic(x):
-    """(p, p_low, shifted, t, t_low): e = exp(-|x|) = 2^k (p + p_low) as single.exp_parts gives it,
-    and 1/(1+e) = t + t_low to about 2^-46.
+def decay_and_logistic(x, lowest=single.EXP_ARGUMENT_MIN):
+    """(p, p_low, shifted, t, t_low): e = exp(-|x|) = 2^k (p + p_low) as single.exp_parts gives it
+    (|x| clamped to -lowest), and 1/(1+e) = t + t_low to about 2^-46.
 
     1 + e = q + q_low exactly (Fast2Sum; e's rounding costs at most 2^-24 of q there), t = fl(1/q),
     and 1/(q + q_low) = t + t (1 - t q - t q_low) to first order, the residual 1 - t q exact by FMA.
     """
-    p, p_low, shifted = single.exp_parts(-abs(x), single.NEGATIVE_ZERO)
-    e = single.times_power_of_two(p, shifted, np.int32(0))
-    q, q_low = single.one_plus(e, single.times_power_of_two(p_low, shifted, np.int32(0)))
+    p, p_low, shifted = single.exp_parts(-abs(x), single.NEGATIVE_ZERO, lowest)
+    shifted_for_q = shifted
+    if lowest < single.EXP_ARGUMENT_MIN:  # a constant once inlined: the test compiles away
+        # 1 + e needs e only where it is not negligible: k held to >= -150 keeps 2^k in range
+        shifted_for_q = max(shifted, single.ROUNDING_SHIFTER + single.EXP_ARGUMENT_MIN)
+    e = single.times_power_of_two(p, shifted_for_q, np.int32(0))
+    q, q_low = single.one_plus(e, single.times_power_of_two(p_low, shifted_for_q, np.int32(0)))
     t = single.ONE / q
     return p, p_low, shifted, t, fma(-t, q_low, fma(-t, q, single.ONE)) * t
 
@@ -176,12 +180,55 @@ def sigmoid_single(x):
 
 
 @kernel
+def square_pair(t, t_low):
+    """(t + t_low)^2 as a pair: the square's rounding error exact by FMA, t_low to first order."""
+    square = t * t
+    return square, fma(t, t, -square) + (t + t) * t_low
+
+
+@kernel
 def logistic_slope_single(x, extra):
     # 2^extra e/(1+e)^2 = 2^(k + extra) (p + p_low)(t + t_low)^2, the square as a pair (FMA).
     p, p_low, shifted, t, t_low = decay_and_logistic(x)
-    square = t * t
-    square_low = fma(t, t, -square) + (t + t) * t_low
+    square, square_low = square_pair(t, t_low)
     return single.times_power_of_two(times_pair(p, p_low, square, square_low), shifted, extra)
+
+
+# exp(-200) times the largest float32 is below 2^-150: from |x| = 200 on, grad 2^extra e/(1+e)^2
+# is 0 for any finite grad (extra <= 2), and exp's argument is clamped there.
+SLOPE_TIMES_ARGUMENT_MIN = single.f32(-200.0)
+# grad * slope is formed with the slope times 2^max(k + extra, -40), so that it is near grad
+# (at least 2^-43 grad: the slope's low part stays normal for |grad| > 2^-59) and at most grad.
+SLOPE_SCALE_MIN = single.ROUNDING_SHIFTER - single.f32(40.0)
+# The float64 formulas' e = exp(-|x|) rounds to 0 from 1075 ln2 on (below 2^-1075), so there the
+# float64 backward form is grad * 0: nan for an infinite grad. The float32 twin does the same. The
+# nearest float32 lies 2^-15 above the threshold, far beyond exp's error.
+FLOAT64_SLOPE_VANISHES = single.f32(1075.0 * math.log(2.0))
+
+
+@kernel
+def logistic_slope_times_single(grad, x, extra):
+    """grad 2^extra e/(1+e)^2, e = 2^k (p + p_low), within 1.25 ULP of its float64 value.
+
+    The slope (p + p_low)(t + t_low)^2 is a pair (2^-26), exactly scaled by 2^max(k + extra, -40)
+    (at most 1: grad times it overflows only where the result does). grad times that pair is
+    rounded once, by one FMA; the rest of 2^(k + extra) scales it last, exactly unless the result
+    is subnormal. So: 0.5 ULP + the pair's 0.25 for a normal result with |grad| > 2^-59; up to
+    0.5 more near and below float32's normal range, from the second rounding of a subnormal
+    result or, for smaller grads, the low part's own underflow.
+    """
+    p, p_low, shifted, t, t_low = decay_and_logistic(x, SLOPE_TIMES_ARGUMENT_MIN)
+    square, square_low = square_pair(t, t_low)
+    slope = p * square
+    slope_low = fma(p, square, -slope) + fma(p, square_low, p_low * square)
+    head = max(shifted + single.f32(extra), SLOPE_SCALE_MIN)
+    slope = single.times_normal_power_of_two(slope, head, np.int32(0))
+    slope_low = single.times_normal_power_of_two(slope_low, head, np.int32(0))
+    # an infinite grad times slope_low, of either sign, would make the sum nan
+    product = fma(grad, slope, grad * slope_low) if abs(grad) < single.INF else grad * slope
+    product = grad * single.ZERO if abs(x) >= FLOAT64_SLOPE_VANISHES else product  # nan x: product
+    rest = (shifted - head) + single.ROUNDING_SHIFTER  # with extra: min(k + extra + 40, 0) >= -249
+    return single.times_power_of_two(product, rest, extra)
 
 
 @kernel
@@ -193,6 +240,16 @@ def dsigmoid_single(x):
 def dtanh_single(x):
     # tanh'(x) = 4 sigmoid'(2x); 2|x| is exact.
     return logistic_slope_single(x + x, np.int32(2))
+
+
+@kernel
+def dsigmoid_times_single(grad, x):
+    return logistic_slope_times_single(grad, x, np.int32(0))
+
+
+@kernel
+def dtanh_times_single(grad, x):
+    return logistic_slope_times_single(grad, x + x, np.int32(2))
 
 
 @float32_twin(sigmoid, sigmoid_single, bound_ulp=1.0)
@@ -207,6 +264,14 @@ def dsigmoid_float32(x, gain):
     return float(dsigmoid_single(np.float32(x))) if gain == 1.0 else _dsigmoid_any_gain(x, gain)
 
 
+@float32_backward_twin(dsigmoid, dsigmoid_times_single, bound_ulp=1.25)
+@kernel
+def dsigmoid_times_float32(grad, x, gain):
+    if gain == 1.0:
+        return float(dsigmoid_times_single(np.float32(grad), np.float32(x)))
+    return grad * _dsigmoid_any_gain(x, gain)
+
+
 @float32_twin(tanh, single.tanh, bound_ulp=1.0)
 @kernel
 def tanh_float32(x):
@@ -217,6 +282,12 @@ def tanh_float32(x):
 @kernel
 def dtanh_float32(x):
     return float(dtanh_single(np.float32(x)))
+
+
+@float32_backward_twin(dtanh, dtanh_times_single, bound_ulp=1.25)
+@kernel
+def dtanh_times_float32(grad, x):
+    return float(dtanh_times_single(np.float32(grad), np.float32(x)))
 
 
 # x - tanh(x) = x^3/3 - 2x^5/15 + ... = x z P(z), z = x^2: the Taylor series (mpmath, highest order
