@@ -198,7 +198,8 @@ def logistic_slope_single(x, extra):
 # is 0 for any finite grad (extra <= 2), and exp's argument is clamped there.
 SLOPE_TIMES_ARGUMENT_MIN = single.f32(-200.0)
 # grad * slope is formed with the slope times 2^max(k + extra, -40), so that it is near grad
-# (at least 2^-43 grad: the slope's low part stays normal for |grad| > 2^-59) and at most grad.
+# (at least 2^-43 grad: grad times the slope's low part stays normal for |grad| > 2^-59) and at
+# most grad.
 SLOPE_SCALE_MIN = single.ROUNDING_SHIFTER - single.f32(40.0)
 # The float64 formulas' e = exp(-|x|) rounds to 0 from 1075 ln2 on (below 2^-1075), so there the
 # float64 backward form is grad * 0: nan for an infinite grad. The float32 twin does the same. The
@@ -213,9 +214,10 @@ def logistic_slope_times_single(grad, x, extra):
     The slope (p + p_low)(t + t_low)^2 is a pair (2^-26), exactly scaled by 2^max(k + extra, -40)
     (at most 1: grad times it overflows only where the result does). grad times that pair is
     rounded once, by one FMA; the rest of 2^(k + extra) scales it last, exactly unless the result
-    is subnormal. So: 0.5 ULP + the pair's 0.25 for a normal result with |grad| > 2^-59; up to
+    is subnormal. So: 0.5 ULP + the pair's 0.22 for a normal result with |grad| > 2^-59; up to
     0.5 more near and below float32's normal range, from the second rounding of a subnormal
-    result or, for smaller grads, the low part's own underflow.
+    result or, for smaller grads, the underflow of grad times the pair's low part (an
+    independent review measured 1.18 at worst over 4e9 inputs, in that last case).
     """
     p, p_low, shifted, t, t_low = decay_and_logistic(x, SLOPE_TIMES_ARGUMENT_MIN)
     square, square_low = square_pair(t, t_low)
@@ -224,8 +226,10 @@ def logistic_slope_times_single(grad, x, extra):
     head = max(shifted + single.f32(extra), SLOPE_SCALE_MIN)
     slope = single.times_normal_power_of_two(slope, head, np.int32(0))
     slope_low = single.times_normal_power_of_two(slope_low, head, np.int32(0))
-    # an infinite grad times slope_low, of either sign, would make the sum nan
-    product = fma(grad, slope, grad * slope_low) if abs(grad) < single.INF else grad * slope
+    # grad * slope alone for grad = ±inf (inf * slope_low, of either sign, would make the sum nan)
+    # and ±0 (-0 * slope + 0 * |slope_low| would be +0)
+    finite_nonzero = single.ZERO < abs(grad) < single.INF
+    product = fma(grad, slope, grad * slope_low) if finite_nonzero else grad * slope
     product = grad * single.ZERO if abs(x) >= FLOAT64_SLOPE_VANISHES else product  # nan x: product
     rest = (shifted - head) + single.ROUNDING_SHIFTER  # with extra: min(k + extra + 40, 0) >= -249
     return single.times_power_of_two(product, rest, extra)
