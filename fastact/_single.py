@@ -77,25 +77,23 @@ class Twin:
         self.kernel, self.single, self.bound_ulp = kernel, single, bound_ulp
 
 
-def float32_twin(formula, single, bound_ulp):
-    """Register the decorated kernel as ``formula``'s float32 twin (see the module docstring)."""
-
+def _registering(registry, key, single, bound_ulp):
     def register(twin):
-        FLOAT32_TWINS[formula] = Twin(twin, single, bound_ulp)
+        registry[key] = Twin(twin, single, bound_ulp)
         return twin
 
     return register
+
+
+def float32_twin(formula, single, bound_ulp):
+    """Register the decorated kernel as ``formula``'s float32 twin (see the module docstring)."""
+    return _registering(FLOAT32_TWINS, formula, single, bound_ulp)
 
 
 def float32_backward_twin(derivative, single, bound_ulp):
     """Register the decorated kernel, of (grad, x, *params), as the float32 twin of grad times
     ``derivative``: the backward forms built on ``derivative`` use it (see _build)."""
-
-    def register(twin):
-        FLOAT32_BACKWARD_TWINS[derivative] = Twin(twin, single, bound_ulp)
-        return twin
-
-    return register
+    return _registering(FLOAT32_BACKWARD_TWINS, derivative, single, bound_ulp)
 
 
 _TWIN_BARRIERS = set()  # kernels whose insides are never twinned

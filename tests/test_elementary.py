@@ -71,10 +71,10 @@ def log_uniform(seed, lowest_exponent, highest_exponent, signed=True, size=RANDO
     return magnitudes * rng.choice([-1.0, 1.0], size) if signed else magnitudes
 
 
-def around(points, ulps=16):
-    """Each point and its ``ulps`` float64 neighbours on either side."""
-    points = np.asarray(points, dtype=np.float64)
-    steps = np.arange(-ulps, ulps + 1)
+def around(points, ulps=16, dtype=np.float64):
+    """Each point (rounded to ``dtype``) and its ``ulps`` ``dtype`` neighbours on either side."""
+    points = np.asarray(points, dtype=np.float64).astype(dtype)
+    steps = np.arange(-ulps, ulps + 1, dtype=dtype)
     spacing = np.spacing(np.abs(points))[:, None]
     return (points[:, None] + steps * spacing).ravel()
 
@@ -182,13 +182,18 @@ def test_max_ulp_error_random_sweep(name):
     assert_max_ulp(f"{name} (sweep)", x, elementary_ufunc(name)(x), REFERENCES[name], np.float64, BOUND_ULP)
 
 
+def error_two_ulp_above_exp(exp, x, precision=PRECISION_BITS):
+    """The max ULP error measured for ``exp``'s values at x moved up by 2 ULP (in x's dtype)."""
+    up = x.dtype.type(INF)
+    off = np.nextafter(np.nextafter(exp(x), up), up)
+    with mp.workprec(precision):
+        error, _ = max_ulp_error(off, [mp.exp(mp.mpf(float(v))) for v in x], x.dtype.type)
+    return error
+
+
 def test_harness_sees_a_two_ulp_error():
     """The measurement would catch a kernel 2 ULP off: the bound above can fail."""
-    x = np.linspace(-5.0, 5.0, 101)
-    off = np.nextafter(np.nextafter(elementary_ufunc("exp")(x), INF), INF)
-    with mp.workprec(PRECISION_BITS):
-        error, _ = max_ulp_error(off, [mp.exp(mp.mpf(float(v))) for v in x], np.float64)
-    assert error > BOUND_ULP
+    assert error_two_ulp_above_exp(elementary_ufunc("exp"), np.linspace(-5.0, 5.0, 101)) > BOUND_ULP
 
 
 SMALLEST_SUBNORMAL = 5e-324
