@@ -30,7 +30,6 @@ NEGATIVE_ZERO = f32(-0.0)  # x + (-0.0) is x for every x, so LLVM drops an absen
 ONE = f32(1.0)
 TWO = f32(2.0)
 HALF = f32(0.5)
-RECIPROCAL_MAGIC = 0x7EF311C3
 MAGNITUDE_BITS = 0x7FFFFFFF
 INF_BITS = 0x7F800000
 
@@ -52,22 +51,39 @@ TANH_TAIL = tuple(f32(c) for c in TANH_FLOAT32_TAIL)
 # k = round(x/ln2) in [-216, 128], and k + extra in times_power_of_two's range for |extra| <= 36.
 EXP_ARGUMENT_MIN = f32(-150.0)
 EXP_ARGUMENT_MAX = f32(89.0)
+# A decaying exponential exp(x), x <= 0, is clamped here instead: 4 exp(-106) < 2^-150 still
+# rounds to 0 (the most any caller scales it up is 2^2), and k >= -153 keeps
+# times_small_power_of_two in range.
+DECAY_ARGUMENT_MIN = f32(-106.0)
+DECAY_EXPONENT_MIN = f32(-153.0)  # round(DECAY_ARGUMENT_MIN / ln2)
+# times_small_power_of_two forms 2^(k + extra + SMALL_SCALE_OFFSET), a normal float32 for
+# k + extra in [-188, 63], then multiplies by 2^-SMALL_SCALE_OFFSET.
+SMALL_SCALE_OFFSET = 64
 TANH_SERIES_BELOW = f32(0.55)  # tanh(0.55) > 1/2: beyond it 1 - 2e/(1+e) loses nothing
+
+
+def _power_of_two_ir(builder, exponent, offset=0):
+    """2^(exponent + offset), formed straight in its exponent field (normal results only)."""
+    int32 = ir.IntType(32)
+    biased = builder.add(exponent, ir.Constant(int32, EXPONENT_BIAS + offset))
+    return builder.bitcast(builder.shl(biased, ir.Constant(int32, EXPONENT_SHIFT)), ir.FloatType())
 
 
 def _times_power_of_two_ir(builder, value, shifted, extra, pieces):
     """value * 2^(k + extra), k = bits(shifted) - bits(ROUNDING_SHIFTER), as ``pieces`` (1 or 2)
-    normal powers of two formed straight in their exponent fields: 2^floor((k + extra)/2) first."""
+    normal powers of two: 2^floor((k + extra)/2) first. ``pieces`` = "small": 2^(k + extra + 64),
+    then the constant 2^-64."""
     int32 = ir.IntType(32)
     k = builder.add(builder.sub(builder.bitcast(shifted, int32), ir.Constant(int32, SHIFTER_BITS)), extra)
+    if pieces == "small":
+        value = builder.fmul(value, _power_of_two_ir(builder, k, SMALL_SCALE_OFFSET))
+        return builder.fmul(value, ir.Constant(ir.FloatType(), 2.0**-SMALL_SCALE_OFFSET))
     exponents = [k]
     if pieces == 2:
         half = builder.ashr(k, ir.Constant(int32, 1))
         exponents = [half, builder.sub(k, half)]
     for exponent in exponents:
-        biased = builder.add(exponent, ir.Constant(int32, EXPONENT_BIAS))
-        power = builder.bitcast(builder.shl(biased, ir.Constant(int32, EXPONENT_SHIFT)), ir.FloatType())
-        value = builder.fmul(value, power)
+        value = builder.fmul(value, _power_of_two_ir(builder, exponent))
     return value
 
 
@@ -100,22 +116,28 @@ def times_normal_power_of_two(typingctx, v, shifted, extra):
 
 
 @intrinsic
-def reciprocal_guess(typingctx, d):
-    """1/d to about 12% for a positive normal float32 d: its exponent negated in the bits."""
+def times_small_power_of_two(typingctx, v, shifted, extra):
+    """times_power_of_two for k + extra in [-188, 63], in fewer instructions (no split of k):
+    the first product, by 2^(k + extra + 64), is exact for |v| >= 1/4 (and for any v from
+    k + extra >= -126 on), the second, by 2^-64, rounds. Serves the decaying exponentials
+    (DECAY_ARGUMENT_MIN)."""
+
+    def codegen(context, builder, sig, args):
+        return _times_power_of_two_ir(builder, *args, pieces="small")
+
+    return SCALING_SIGNATURE, codegen
+
+
+@intrinsic
+def sign_bit_clear(typingctx, v):
+    """Whether v's sign bit is clear (+0, positive numbers, +inf, nan with clear sign bit):
+    one integer test, where LLVM would compare in float64 a float32 widened from a float64 load."""
 
     def codegen(context, builder, sig, args):
         int32 = ir.IntType(32)
-        bits = builder.sub(ir.Constant(int32, RECIPROCAL_MAGIC), builder.bitcast(args[0], int32))
-        return builder.bitcast(bits, ir.FloatType())
+        return builder.icmp_signed(">=", builder.bitcast(args[0], int32), ir.Constant(int32, 0))
 
-    return types.float32(types.float32), codegen
-
-
-@kernel
-def rough_reciprocal(d):
-    """1/d to 1.5% (one Newton step on the guess): enough for a correction term below an ULP."""
-    r = reciprocal_guess(d)
-    return r * fma(-d, r, TWO)
+    return types.boolean(types.float32), codegen
 
 
 @kernel
@@ -132,7 +154,19 @@ def exp_parts(x, x_low, lowest=EXP_ARGUMENT_MIN):
     (2^-37 for |x| <= 150; 2^-40 for x_low = 0, |x| <= 300), exp(r) = (1 + r) + r^2 T(r)
     with 1 + r split exactly (Fast2Sum).
     """
-    x = clamp(x, lowest, EXP_ARGUMENT_MAX)  # nan stays nan
+    return clamped_exp_parts(clamp(x, lowest, EXP_ARGUMENT_MAX), x_low)  # nan stays nan
+
+
+@kernel
+def decay_parts(x, lowest=DECAY_ARGUMENT_MIN):
+    """exp_parts(x, 0, lowest) for x <= 0 (or nan): one clamp, at ``lowest`` only. With the default,
+    k >= DECAY_EXPONENT_MIN, the range of times_small_power_of_two."""
+    return clamped_exp_parts(lowest if x < lowest else x, NEGATIVE_ZERO)  # nan: the comparison fails
+
+
+@kernel
+def clamped_exp_parts(x, x_low):
+    """exp_parts for an x already clamped to [-300, 89]."""
     shifted = fma(x, INV_LN2_SINGLE, ROUNDING_SHIFTER)
     k = shifted - ROUNDING_SHIFTER
     r = fma(k, -LN2_HI_SINGLE, x)
@@ -158,31 +192,29 @@ def one_plus(e, e_low):
 
 
 @kernel
-def divide(n, n_low, d, d_low):
-    """(n + n_low) / (d + d_low) as t + t_low, t = fl(n/d), for 1 <= d <= 4 and |d_low| <= ulp(d).
+def reciprocal_of_one_plus(e, e_low):
+    """1/(1 + e + e_low) as t + t_low, to about 2^-46, for 0 <= e <= 1 and |e_low| <= ulp(e).
 
-    The division's residual n - t d is exact (FMA); the correction it and the low parts
-    make is below an ULP of t, so a 1.5% reciprocal is enough for it.
+    1 + e = q + q_low exactly (Fast2Sum; e's rounding costs at most 2^-24 of q there), t = fl(1/q),
+    and 1/(q + q_low) = t + t (1 - t q - t q_low) to first order, the residual 1 - t q exact by FMA.
     """
-    t = n / d
-    residual = fma(-t, d, n)
-    return t, (residual + fma(-t, d_low, n_low)) * rough_reciprocal(d)
+    q, q_low = one_plus(e, e_low)
+    t = ONE / q
+    return t, fma(-t, q_low, fma(-t, q, ONE)) * t
 
 
 @kernel
 def tanh(x):
-    # Near 0 the odd series s + s^3 T(s^2) (minimax). Beyond, tanh|x| = 1 - 2e/(1+e) with
-    # e = exp(-2|x|) <= 1/3: that term is below 1/2 and kept as a pair, and 1 - its head is
-    # split exactly, so the result is rounded once; e = 0 (|x| > 52, inf) gives exactly 1.
+    # Near 0 the odd series s + s^3 T(s^2) (minimax). Beyond, tanh|x| = 2/(1+e) - 1 with
+    # e = exp(-2|x|) <= 1/3, 1/(1+e) = t + t_low a pair: 2t - 1 is exact (Sterbenz: 2t is in
+    # [3/2, 2]), so the result is rounded once; e = 0 (|x| > 52, inf) gives exactly 1.
     s = abs(x)
     z = s * s
     series = fma(s * z, horner(z, TANH_TAIL), s)
-    p, p_low, shifted = exp_parts(-(s + s), NEGATIVE_ZERO)
-    e, e_low = times_power_of_two(p, shifted, np.int32(1)), times_power_of_two(p_low, shifted, np.int32(1))
-    q, q_low = one_plus(e * HALF, e_low * HALF)
-    term, term_low = divide(e, e_low, q, q_low)  # 2e/(1+e): lost below 2^-126 only where 1 - term is 1
-    head, head_low = fast_two_sum(ONE, -term)
-    far = head + (head_low - term_low)
+    p, p_low, shifted = decay_parts(-(s + s))
+    e = times_small_power_of_two(p, shifted, np.int32(0))
+    t, t_low = reciprocal_of_one_plus(e, times_small_power_of_two(p_low, shifted, np.int32(0)))
+    far = (TWO * t - ONE) + (t_low + t_low)
     return math.copysign(series if s < TANH_SERIES_BELOW else far, x)  # nan fails the test: far is nan
 
 

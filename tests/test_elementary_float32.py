@@ -201,3 +201,48 @@ def test_order_keys_sort_as_the_floats_and_round_trip():
     nans = np.array([np.nan, -np.nan, np.float32(np.nan) * -1], dtype=np.float32)
     nan_keys = np.array(_keys(nans))
     assert (nan_keys > keys[-1]).all() and np.isnan(_from_keys(nan_keys)).all()
+
+
+@njit
+def _small_scaled(values, exponents):
+    shifted = [single.ROUNDING_SHIFTER + np.float32(k) for k in exponents]
+    return [single.times_small_power_of_two(v, s, np.int32(0)) for v in values for s in shifted]
+
+
+def test_small_power_of_two_rounds_once_over_its_range():
+    # Over k in [-188, 63], v 2^k for |v| >= 1/4 is one correct rounding: the float64 product is
+    # exact, so its rounding to float32 is the reference (subnormal and zero results included).
+    rng = np.random.default_rng(7)
+    values = np.concatenate(
+        [[0.25, -0.25, 0.7, 1.0, 1.5, -1.999999], rng.uniform(0.25, 2.0, 40) * rng.choice([-1, 1], 40)]
+    ).astype(np.float32)
+    exponents = np.arange(-188, 64)
+    computed = np.array(_small_scaled(values, exponents), dtype=np.float32)
+    expected = np.ldexp(values.astype(np.float64)[:, None], exponents[None, :]).astype(np.float32).ravel()
+    assert (computed.view(np.int32) == expected.view(np.int32)).all()
+
+
+@njit
+def _sign_bits_clear(values):
+    return [single.sign_bit_clear(v) for v in values]
+
+
+def test_sign_bit_clear():
+    nans = np.array([np.nan, -np.nan], dtype=np.float32)
+    values = np.concatenate([ORDERED_FLOAT32, nans])
+    assert _sign_bits_clear(values) == list(~np.signbit(values))
+
+
+@njit
+def _decay_and_exp_parts(values):
+    return [(single.decay_parts(v), single.exp_parts(v, single.NEGATIVE_ZERO)) for v in values]
+
+
+def test_decay_parts_is_exp_parts_for_non_positive_arguments():
+    # Above its clamp, decay_parts is exp_parts (its one clamp replaces exp_parts' two);
+    # below, it holds x at DECAY_ARGUMENT_MIN, where k is DECAY_EXPONENT_MIN.
+    x = np.concatenate([-np.geomspace(1e-30, 106.0, 3001), [0.0, -0.0]]).astype(np.float32)
+    for decay, parts in _decay_and_exp_parts(x):
+        assert decay == parts
+    (_, _, shifted), _ = _decay_and_exp_parts(np.array([-np.inf, -500.0], dtype=np.float32))[0]
+    assert shifted - single.ROUNDING_SHIFTER == single.DECAY_EXPONENT_MIN

@@ -146,22 +146,18 @@ _dsigmoid_any_gain = untwinned(dsigmoid)
 
 
 @kernel
-def decay_and_logistic(x, lowest=single.EXP_ARGUMENT_MIN):
-    """(p, p_low, shifted, t, t_low): e = exp(-|x|) = 2^k (p + p_low) as single.exp_parts gives it
-    (|x| clamped to -lowest), and 1/(1+e) = t + t_low to about 2^-46.
-
-    1 + e = q + q_low exactly (Fast2Sum; e's rounding costs at most 2^-24 of q there), t = fl(1/q),
-    and 1/(q + q_low) = t + t (1 - t q - t q_low) to first order, the residual 1 - t q exact by FMA.
-    """
-    p, p_low, shifted = single.exp_parts(-abs(x), single.NEGATIVE_ZERO, lowest)
+def decay_and_logistic(x, lowest=single.DECAY_ARGUMENT_MIN):
+    """(p, p_low, shifted, t, t_low): e = exp(-|x|) = 2^k (p + p_low) as single.decay_parts gives it
+    (|x| clamped to -lowest), and 1/(1+e) = t + t_low (single.reciprocal_of_one_plus)."""
+    p, p_low, shifted = single.decay_parts(-abs(x), lowest)
     shifted_for_q = shifted
-    if lowest < single.EXP_ARGUMENT_MIN:  # a constant once inlined: the test compiles away
-        # 1 + e needs e only where it is not negligible: k held to >= -150 keeps 2^k in range
-        shifted_for_q = max(shifted, single.ROUNDING_SHIFTER + single.EXP_ARGUMENT_MIN)
-    e = single.times_power_of_two(p, shifted_for_q, np.int32(0))
-    q, q_low = single.one_plus(e, single.times_power_of_two(p_low, shifted_for_q, np.int32(0)))
-    t = single.ONE / q
-    return p, p_low, shifted, t, fma(-t, q_low, fma(-t, q, single.ONE)) * t
+    if lowest < single.DECAY_ARGUMENT_MIN:  # a constant once inlined: the test compiles away
+        # 1 + e needs e only where it is not negligible: k held to >= -153 keeps 2^k in range
+        shifted_for_q = max(shifted, single.ROUNDING_SHIFTER + single.DECAY_EXPONENT_MIN)
+    e = single.times_small_power_of_two(p, shifted_for_q, np.int32(0))
+    e_low = single.times_small_power_of_two(p_low, shifted_for_q, np.int32(0))
+    t, t_low = single.reciprocal_of_one_plus(e, e_low)
+    return p, p_low, shifted, t, t_low
 
 
 @kernel
@@ -175,8 +171,8 @@ def sigmoid_single(x):
     # 1/(1+e) for x >= 0; e/(1+e) = 2^k (p + p_low)(t + t_low) for x < 0, rounded once before the
     # scaling (which rounds again only for a subnormal result).
     p, p_low, shifted, t, t_low = decay_and_logistic(x)
-    mirrored = single.times_power_of_two(times_pair(p, p_low, t, t_low), shifted, np.int32(0))
-    return t + t_low if x >= single.ZERO else mirrored  # nan: the mirrored side, nan
+    mirrored = single.times_small_power_of_two(times_pair(p, p_low, t, t_low), shifted, np.int32(0))
+    return t + t_low if single.sign_bit_clear(x) else mirrored  # -0: mirrored, 1/2; nan: nan either way
 
 
 @kernel
@@ -191,7 +187,7 @@ def logistic_slope_single(x, extra):
     # 2^extra e/(1+e)^2 = 2^(k + extra) (p + p_low)(t + t_low)^2, the square as a pair (FMA).
     p, p_low, shifted, t, t_low = decay_and_logistic(x)
     square, square_low = square_pair(t, t_low)
-    return single.times_power_of_two(times_pair(p, p_low, square, square_low), shifted, extra)
+    return single.times_small_power_of_two(times_pair(p, p_low, square, square_low), shifted, extra)
 
 
 # exp(-200) times the largest float32 is below 2^-150: from |x| = 200 on, grad 2^extra e/(1+e)^2
