@@ -140,6 +140,21 @@ def sign_bit_clear(typingctx, v):
     return types.boolean(types.float32), codegen
 
 
+@intrinsic
+def finite_nonzero(typingctx, v):
+    """Whether v is finite and not ±0, in one unsigned compare: |bits| - 1 < bits(largest float32)
+    (LLVM makes 0 < abs(v) < inf two range checks and a mask merge)."""
+
+    def codegen(context, builder, sig, args):
+        int32 = ir.IntType(32)
+        magnitude = builder.and_(builder.bitcast(args[0], int32), ir.Constant(int32, MAGNITUDE_BITS))
+        return builder.icmp_unsigned(
+            "<", builder.sub(magnitude, ir.Constant(int32, 1)), ir.Constant(int32, INF_BITS - 1)
+        )
+
+    return types.boolean(types.float32), codegen
+
+
 @kernel
 def exp_parts(x, x_low, lowest=EXP_ARGUMENT_MIN):
     """(p, p_low, shifted): exp(x + x_low) = 2^k (p + p_low), p in [0.7, 1.5], p_low below

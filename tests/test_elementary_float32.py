@@ -234,6 +234,18 @@ def test_sign_bit_clear():
 
 
 @njit
+def _finite_nonzero(values):
+    return [single.finite_nonzero(v) for v in values]
+
+
+def test_finite_nonzero():
+    nans = np.array([np.nan, -np.nan], dtype=np.float32)
+    largest = np.finfo(np.float32).max
+    values = np.concatenate([ORDERED_FLOAT32, nans, np.array([largest, -largest], dtype=np.float32)])
+    assert _finite_nonzero(values) == list(np.isfinite(values) & (values != 0))
+
+
+@njit
 def _decay_and_exp_parts(values):
     return [(single.decay_parts(v), single.exp_parts(v, single.NEGATIVE_ZERO)) for v in values]
 

@@ -224,8 +224,7 @@ def logistic_slope_times_single(grad, x, extra):
     slope_low = single.times_normal_power_of_two(slope_low, head, np.int32(0))
     # grad * slope alone for grad = ±inf (inf * slope_low, of either sign, would make the sum nan)
     # and ±0 (-0 * slope + 0 * |slope_low| would be +0)
-    finite_nonzero = single.ZERO < abs(grad) < single.INF
-    product = fma(grad, slope, grad * slope_low) if finite_nonzero else grad * slope
+    product = fma(grad, slope, grad * slope_low) if single.finite_nonzero(grad) else grad * slope
     product = grad * single.ZERO if abs(x) >= FLOAT64_SLOPE_VANISHES else product  # nan x: product
     rest = (shifted - head) + single.ROUNDING_SHIFTER  # with extra: min(k + extra + 40, 0) >= -249
     return single.times_power_of_two(product, rest, extra)
