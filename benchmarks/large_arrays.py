@@ -18,8 +18,9 @@ load average, which on a shared machine says how much the numbers can be trusted
 Where PyTorch is importable (an optional comparison, never a dependency), a
 last table times its CPU ops at 1e7 on fastact's thread count, out= given:
 torch.sigmoid, torch.tanh, and the backward ops its autograd runs
-(aten.sigmoid_backward / tanh_backward, which take the forward's output y
-where fastact's take x), each as the ratio fastact time / torch time. These
+(aten.sigmoid_backward / tanh_backward, which take the forward's output y:
+timed against fastact's from-output backward forms, which take the same inputs,
+and against its backward forms of x), each as the ratio fastact time / torch time. These
 run as two blocks, all fastact calls first: torch's OpenMP threads keep
 spinning after an op, and would slow a fastact call interleaved after it.
 """
@@ -44,6 +45,8 @@ FUNCTIONS = (
     "dtanh",
     "sigmoid_backward",
     "tanh_backward",
+    "sigmoid_backward_from_output",
+    "tanh_backward_from_output",
     "relu",
     "leaky_relu",
 )
@@ -76,10 +79,16 @@ def timed_calls(dtype, size):
         "np.maximum(x, 0)": lambda: np.maximum(x, dtype(0), out=out),
     }
     for name in FUNCTIONS:
-        ufunc = getattr(fastact, name)
-        inputs = (grad, x) if ufunc.nin == 2 else (x,)
+        ufunc, inputs = getattr(fastact, name), inputs_of(name, x, grad)
         calls[name] = lambda ufunc=ufunc, inputs=inputs: ufunc(*inputs, out=out)
     return calls
+
+
+def inputs_of(name, x, grad):
+    """The ufunc's inputs: x, or y = f(x) for a from-output form, after grad for a backward form."""
+    spec = fastact.UFUNCS[name]
+    first = getattr(fastact, spec.base_name)(x) if "y" in spec.array_input_names else x
+    return (grad, first) if "grad" in spec.array_input_names else (first,)
 
 
 def torch_calls(dtype, size):
@@ -97,16 +106,19 @@ def torch_calls(dtype, size):
     # y from fastact (not torch.sigmoid): no torch op may run before the fastact block, see below
     ty = {name: torch.from_numpy(getattr(fastact, name)(x)) for name in ("sigmoid", "tanh")}
     aten = torch.ops.aten
-    torch_ops = {
+    sigmoid_backward = lambda: aten.sigmoid_backward.grad_input(tgrad, ty["sigmoid"], grad_input=tout)  # noqa: E731
+    tanh_backward = lambda: aten.tanh_backward.grad_input(tgrad, ty["tanh"], grad_input=tout)  # noqa: E731
+    torch_ops = {  # torch's backward ops take y: the same inputs as fastact's from-output forms
         "sigmoid": lambda: torch.sigmoid(tx, out=tout),
         "tanh": lambda: torch.tanh(tx, out=tout),
-        "sigmoid_backward": lambda: aten.sigmoid_backward.grad_input(tgrad, ty["sigmoid"], grad_input=tout),
-        "tanh_backward": lambda: aten.tanh_backward.grad_input(tgrad, ty["tanh"], grad_input=tout),
+        "sigmoid_backward": sigmoid_backward,
+        "tanh_backward": tanh_backward,
+        "sigmoid_backward_from_output": sigmoid_backward,
+        "tanh_backward_from_output": tanh_backward,
     }
     calls = {}
     for name, torch_op in torch_ops.items():
-        ufunc = getattr(fastact, name)
-        inputs = (grad, x) if ufunc.nin == 2 else (x,)
+        ufunc, inputs = getattr(fastact, name), inputs_of(name, x, grad)
         calls[name] = (lambda ufunc=ufunc, inputs=inputs: ufunc(*inputs, out=out), torch_op)
     return calls
 
@@ -120,10 +132,10 @@ def print_torch_table(dtype):
     times = {}
     for i, kind in enumerate(("fastact", "torch")):
         times |= median_ms({f"{kind}:{name}": pair[i] for name, pair in calls.items()})
-    print(f"\n{np.dtype(dtype).name:18s} {'fastact ms':>12s} {'torch ms':>12s} {'fastact/torch':>14s}")
+    print(f"\n{np.dtype(dtype).name:28s} {'fastact ms':>12s} {'torch ms':>12s} {'fastact/torch':>14s}")
     for name in calls:
         ours, theirs = times[f"fastact:{name}"], times[f"torch:{name}"]
-        print(f"{name:18s} {ours:12.2f} {theirs:12.2f} {ours / theirs:14.2f}")
+        print(f"{name:28s} {ours:12.2f} {theirs:12.2f} {ours / theirs:14.2f}")
 
 
 def measure(dtype):
@@ -134,10 +146,10 @@ def measure(dtype):
 def print_table(dtype, baselines, ours, unit="ms", scale=1.0):
     widths = {n: max(18, len(n) + 1) for n in baselines}
     header = " ".join(f"{'/' + n:>{w}s}" for n, w in widths.items())
-    print(f"\n{np.dtype(dtype).name:18s} {unit:>8s} {header}")
+    print(f"\n{np.dtype(dtype).name:28s} {unit:>8s} {header}")
     for name, value in {**baselines, **ours}.items():
         ratios = " ".join(f"{value / baselines[n]:{w}.2f}" for n, w in widths.items())
-        print(f"{name:18s} {value * scale:8.2f} {ratios}")
+        print(f"{name:28s} {value * scale:8.2f} {ratios}")
 
 
 def main():

@@ -5,6 +5,7 @@ import numpy as np
 from ._capi import make_ufunc
 from ._elementary import kernel
 from ._loops import compile_loop
+from ._schema import BACKWARD_ROLES
 from ._single import FLOAT32_BACKWARD_TWINS, float32_twin, no_twins_inside
 from ._threads import data_block
 
@@ -40,7 +41,7 @@ def scalar_kernel(spec):
     if activation.params and not spec.parametric:
         defaults = tuple(float(p.default) for p in activation.params)
         function = _with_defaults(function, defaults)
-    if spec.role == "backward":
+    if spec.role in BACKWARD_ROLES:
         function = _times_grad(function, formula, defaults)
     return function
 

@@ -10,9 +10,11 @@ ufunc               inputs                 value
 ``d2f``             x, *params             f''(x)
 ``df_from_output``  y, *params             f'(x) written in y = f(x)
 ``f_backward``      grad, x, *params       grad * f'(x), fused
+``f_backward_from_output``  grad, y, *params  grad * f'(x) written in y, fused
 ==================  =====================  ==========================================
 
-An activation with parameters gives the five ufuncs twice: under its own name
+The two from-output forms exist only where the activation has ``derivative_from_output``.
+An activation with parameters gives its ufuncs twice: under its own name
 with the parameters fixed at their defaults (``leaky_relu(x)``), and under its
 ``general_name`` with the parameters as extra inputs (``prelu(x, slope)``).
 """
@@ -20,7 +22,16 @@ with the parameters fixed at their defaults (``leaky_relu(x)``), and under its
 from collections.abc import Callable
 from dataclasses import dataclass
 
-ROLES = ("forward", "derivative", "second_derivative", "derivative_from_output", "backward")
+ROLES = (
+    "forward",
+    "derivative",
+    "second_derivative",
+    "derivative_from_output",
+    "backward",
+    "backward_from_output",
+)
+FROM_OUTPUT_ROLES = ("derivative_from_output", "backward_from_output")
+BACKWARD_ROLES = {"backward": "derivative", "backward_from_output": "derivative_from_output"}  # grad times it
 
 
 @dataclass(frozen=True)
@@ -46,9 +57,11 @@ class Activation:
     family: str = ""
 
     def kernel(self, role):
-        if role == "backward":
-            return self.derivative
-        return getattr(self, role)
+        """The table's formula for ``role`` (a backward form's: the derivative grad multiplies)."""
+        return getattr(self, BACKWARD_ROLES.get(role, role))
+
+    def has_role(self, role):
+        return role not in FROM_OUTPUT_ROLES or self.derivative_from_output is not None
 
 
 @dataclass(frozen=True)
@@ -65,10 +78,18 @@ class UfuncSpec:
         return self.activation.general_name if self.parametric else self.activation.name
 
     @property
+    def array_input_names(self):
+        """The inputs before the parameters: x, y, or grad with x or y."""
+        return {
+            "derivative_from_output": ("y",),
+            "backward": ("grad", "x"),
+            "backward_from_output": ("grad", "y"),
+        }.get(self.role, ("x",))
+
+    @property
     def input_names(self):
-        first = {"derivative_from_output": ("y",), "backward": ("grad", "x")}.get(self.role, ("x",))
         params = tuple(p.name for p in self.activation.params) if self.parametric else ()
-        return first + params
+        return self.array_input_names + params
 
     @property
     def nin(self):
@@ -87,9 +108,9 @@ def bind(spec, functions):
     and fixed forms append the parameter defaults.
     """
     defaults = () if spec.parametric else tuple(p.default for p in spec.activation.params)
-    if spec.role == "backward":
-        derivative = functions["derivative"]
-        return lambda grad, x, *params: grad * derivative(x, *params, *defaults)
+    if spec.role in BACKWARD_ROLES:
+        derivative = functions[BACKWARD_ROLES[spec.role]]
+        return lambda grad, first, *params: grad * derivative(first, *params, *defaults)
     function = functions[spec.role]
     return lambda first, *params: function(first, *params, *defaults)
 
@@ -101,6 +122,7 @@ def ufunc_name(base, role):
         "second_derivative": f"d2{base}",
         "derivative_from_output": f"d{base}_from_output",
         "backward": f"{base}_backward",
+        "backward_from_output": f"{base}_backward_from_output",
     }[role]
 
 
@@ -111,7 +133,7 @@ def ufunc_specs(activations):
         forms = [False] + ([True] if activation.params else [])
         for parametric in forms:
             for role in ROLES:
-                if role == "derivative_from_output" and activation.derivative_from_output is None:
+                if not activation.has_role(role):
                     continue
                 base = activation.general_name if parametric else activation.name
                 spec = UfuncSpec(ufunc_name(base, role), activation, role, parametric)
@@ -127,6 +149,8 @@ _ROLE_SENTENCES = {
     "second_derivative": "Second derivative of `{base}` in x.",
     "derivative_from_output": "First derivative of `{base}`, computed from its output y = {base}(x).",
     "backward": "Backward pass of `{base}`: grad * {base}'(x) in one pass.",
+    "backward_from_output": "Backward pass of `{base}` from its output: grad * {base}'(x), "
+    "written in y = {base}(x), in one pass.",
 }
 
 

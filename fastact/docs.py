@@ -18,12 +18,7 @@ def functions_markdown():
     for activation in ACTIVATIONS:
         params = ", ".join(f"{p.name}={p.default!r}" for p in activation.params) or "-"
         bases = [activation.name] + ([activation.general_name] if activation.params else [])
-        names = [
-            ufunc_name(base, role)
-            for base in bases
-            for role in ROLES
-            if role != "derivative_from_output" or activation.derivative_from_output is not None
-        ]
+        names = [ufunc_name(base, role) for base in bases for role in ROLES if activation.has_role(role)]
         ufuncs = ", ".join(f"`{n}`" for n in names)
         rows.append(f"| {activation.summary} | {params} | {ufuncs} | {activation.edges} |")
     return "\n".join([header, *rows])

@@ -30,11 +30,13 @@ def test_report_table_and_json(tmp_path):
         "d2sigmoid",
         "dsigmoid_from_output",
         "sigmoid_backward",
+        "sigmoid_backward_from_output",
         "sigmoid_gain",
         "dsigmoid_gain",
         "d2sigmoid_gain",
         "dsigmoid_gain_from_output",
         "sigmoid_gain_backward",
+        "sigmoid_gain_backward_from_output",
         "drelu",
     }
     by_name = {r["function"]: r for r in rows}

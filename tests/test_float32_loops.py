@@ -58,7 +58,7 @@ def float32_ulp_errors(result32, result64):
 
 
 def bound_ulp(spec, params):
-    twins = FLOAT32_BACKWARD_TWINS if spec.role == "backward" else FLOAT32_TWINS
+    twins = FLOAT32_BACKWARD_TWINS if spec.role == "backward" else FLOAT32_TWINS  # none from output
     twin = twins.get(spec.activation.kernel(spec.role))
     defaults = tuple(p.default for p in spec.activation.params)
     if twin is None or (spec.parametric and tuple(params) != defaults):

@@ -51,6 +51,25 @@ def test_backward_is_grad_times_derivative_exactly():
         np.testing.assert_array_equal(ufunc(name)(grad, x, *params), grad * derivative)
 
 
+def test_backward_from_output_is_grad_times_derivative_from_output_exactly():
+    # float64: both sides are one rounding of the same product
+    rng = np.random.default_rng(4)
+    grad, x = rng.normal(size=(2, 1000))
+    checked = []
+    for name, spec in fastact.UFUNCS.items():
+        if spec.role != "backward_from_output":
+            continue
+        params = [rng.uniform(0.1, 2.0, 1000) for _ in range(spec.nin - 2)]
+        y = ufunc(spec.base_name)(x, *params)
+        derivative = ufunc(f"d{spec.base_name}_from_output")(y, *params)
+        np.testing.assert_array_equal(ufunc(name)(grad, y, *params), grad * derivative)
+        checked.append(name)
+    assert {"sigmoid_backward_from_output", "tanh_backward_from_output", "relu_backward_from_output"} <= set(
+        checked
+    )
+    assert "silu_backward_from_output" not in fastact.UFUNCS  # silu has no from-output form
+
+
 def test_piecewise_functions_agree_with_their_special_cases(dtype):
     x = full_range_grid(dtype)
     same = np.testing.assert_array_equal
