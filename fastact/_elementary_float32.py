@@ -59,7 +59,8 @@ DECAY_EXPONENT_MIN = f32(-153.0)  # round(DECAY_ARGUMENT_MIN / ln2)
 # times_small_power_of_two forms 2^(k + extra + SMALL_SCALE_OFFSET), a normal float32 for
 # k + extra in [-188, 63], then multiplies by 2^-SMALL_SCALE_OFFSET.
 SMALL_SCALE_OFFSET = 64
-TANH_SERIES_BELOW = f32(0.55)  # tanh(0.55) > 1/2: beyond it 1 - 2e/(1+e) loses nothing
+# Beyond 0.55, e = exp(-2|x|) <= 1/3, so t = 1/(1+e) >= 3/4 and tanh's 2t - 1 is exact (Sterbenz).
+TANH_SERIES_BELOW = f32(0.55)
 
 
 def _power_of_two_ir(builder, exponent, offset=0):
@@ -117,10 +118,11 @@ def times_normal_power_of_two(typingctx, v, shifted, extra):
 
 @intrinsic
 def times_small_power_of_two(typingctx, v, shifted, extra):
-    """times_power_of_two for k + extra in [-188, 63], in fewer instructions (no split of k):
-    the first product, by 2^(k + extra + 64), is exact for |v| >= 1/4 (and for any v from
-    k + extra >= -126 on), the second, by 2^-64, rounds. Serves the decaying exponentials
-    (DECAY_ARGUMENT_MIN)."""
+    """times_power_of_two for k + extra in [-188, 63] and 1/4 <= |v| < 2, in fewer instructions
+    (no split of k): the first product, by 2^(k + extra + 64), is then normal and exact, and only
+    the second, by 2^-64, rounds. For a smaller v (a low part, only ever a correction) the first
+    product can be subnormal and round too. Serves the decaying exponentials (DECAY_ARGUMENT_MIN), where
+    k + extra <= 2."""
 
     def codegen(context, builder, sig, args):
         return _times_power_of_two_ir(builder, *args, pieces="small")
