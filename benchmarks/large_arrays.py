@@ -32,6 +32,7 @@ import time
 import numpy as np
 
 import fastact
+from fastact._grids import inputs_on
 
 SIZE = 10_000_000
 SMALL_SIZE = 1_000
@@ -86,9 +87,7 @@ def timed_calls(dtype, size):
 
 def inputs_of(name, x, grad):
     """The ufunc's inputs: x, or y = f(x) for a from-output form, after grad for a backward form."""
-    spec = fastact.UFUNCS[name]
-    first = getattr(fastact, spec.base_name)(x) if "y" in spec.array_input_names else x
-    return (grad, first) if "grad" in spec.array_input_names else (first,)
+    return inputs_on(fastact.UFUNCS[name], x, grad=grad)
 
 
 def torch_calls(dtype, size):
@@ -106,16 +105,14 @@ def torch_calls(dtype, size):
     # y from fastact (not torch.sigmoid): no torch op may run before the fastact block, see below
     ty = {name: torch.from_numpy(getattr(fastact, name)(x)) for name in ("sigmoid", "tanh")}
     aten = torch.ops.aten
-    sigmoid_backward = lambda: aten.sigmoid_backward.grad_input(tgrad, ty["sigmoid"], grad_input=tout)  # noqa: E731
-    tanh_backward = lambda: aten.tanh_backward.grad_input(tgrad, ty["tanh"], grad_input=tout)  # noqa: E731
-    torch_ops = {  # torch's backward ops take y: the same inputs as fastact's from-output forms
+    torch_ops = {
         "sigmoid": lambda: torch.sigmoid(tx, out=tout),
         "tanh": lambda: torch.tanh(tx, out=tout),
-        "sigmoid_backward": sigmoid_backward,
-        "tanh_backward": tanh_backward,
-        "sigmoid_backward_from_output": sigmoid_backward,
-        "tanh_backward_from_output": tanh_backward,
+        "sigmoid_backward": lambda: aten.sigmoid_backward.grad_input(tgrad, ty["sigmoid"], grad_input=tout),
+        "tanh_backward": lambda: aten.tanh_backward.grad_input(tgrad, ty["tanh"], grad_input=tout),
     }
+    for name in ("sigmoid_backward", "tanh_backward"):  # torch's take y: as fastact's from-output forms
+        torch_ops[f"{name}_from_output"] = torch_ops[name]
     calls = {}
     for name, torch_op in torch_ops.items():
         ufunc, inputs = getattr(fastact, name), inputs_of(name, x, grad)

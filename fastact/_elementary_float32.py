@@ -25,11 +25,9 @@ from ._elementary import clamp, fast_two_sum, fma, horner, kernel  # type-generi
 
 f32 = np.float32
 ZERO = f32(0.0)
-INF = f32(np.inf)
 NEGATIVE_ZERO = f32(-0.0)  # x + (-0.0) is x for every x, so LLVM drops an absent low part
 ONE = f32(1.0)
 TWO = f32(2.0)
-HALF = f32(0.5)
 MAGNITUDE_BITS = 0x7FFFFFFF
 INF_BITS = 0x7F800000
 
@@ -63,29 +61,18 @@ SMALL_SCALE_OFFSET = 64
 TANH_SERIES_BELOW = f32(0.55)
 
 
+def _exponent_ir(builder, shifted, extra):
+    """k + extra as an int32, k = bits(shifted) - bits(ROUNDING_SHIFTER) (Numba's own integer
+    arithmetic would widen to int64 and halve the vector lanes)."""
+    int32 = ir.IntType(32)
+    return builder.add(builder.sub(builder.bitcast(shifted, int32), ir.Constant(int32, SHIFTER_BITS)), extra)
+
+
 def _power_of_two_ir(builder, exponent, offset=0):
     """2^(exponent + offset), formed straight in its exponent field (normal results only)."""
     int32 = ir.IntType(32)
     biased = builder.add(exponent, ir.Constant(int32, EXPONENT_BIAS + offset))
     return builder.bitcast(builder.shl(biased, ir.Constant(int32, EXPONENT_SHIFT)), ir.FloatType())
-
-
-def _times_power_of_two_ir(builder, value, shifted, extra, pieces):
-    """value * 2^(k + extra), k = bits(shifted) - bits(ROUNDING_SHIFTER), as ``pieces`` (1 or 2)
-    normal powers of two: 2^floor((k + extra)/2) first. ``pieces`` = "small": 2^(k + extra + 64),
-    then the constant 2^-64."""
-    int32 = ir.IntType(32)
-    k = builder.add(builder.sub(builder.bitcast(shifted, int32), ir.Constant(int32, SHIFTER_BITS)), extra)
-    if pieces == "small":
-        value = builder.fmul(value, _power_of_two_ir(builder, k, SMALL_SCALE_OFFSET))
-        return builder.fmul(value, ir.Constant(ir.FloatType(), 2.0**-SMALL_SCALE_OFFSET))
-    exponents = [k]
-    if pieces == 2:
-        half = builder.ashr(k, ir.Constant(int32, 1))
-        exponents = [half, builder.sub(k, half)]
-    for exponent in exponents:
-        value = builder.fmul(value, _power_of_two_ir(builder, exponent))
-    return value
 
 
 SCALING_SIGNATURE = types.float32(types.float32, types.float32, types.int32)
@@ -96,12 +83,15 @@ def times_power_of_two(typingctx, v, shifted, extra):
     """v * 2^(k + extra), rounded once, where k sits in the low bits of ``shifted`` = k + ROUNDING_SHIFTER.
 
     For k + extra in [-252, 254]: 2^(k + extra) is formed as two normal powers
-    of two, in int32 (Numba's own integer arithmetic would widen to int64 and
-    halve the vector lanes); the first product is exact, the second rounds.
+    of two, 2^floor((k + extra)/2) first; the first product is exact, the second rounds.
     """
 
     def codegen(context, builder, sig, args):
-        return _times_power_of_two_ir(builder, *args, pieces=2)
+        value, shifted, extra = args
+        k = _exponent_ir(builder, shifted, extra)
+        half = builder.ashr(k, ir.Constant(ir.IntType(32), 1))
+        value = builder.fmul(value, _power_of_two_ir(builder, half))
+        return builder.fmul(value, _power_of_two_ir(builder, builder.sub(k, half)))
 
     return SCALING_SIGNATURE, codegen
 
@@ -111,7 +101,8 @@ def times_normal_power_of_two(typingctx, v, shifted, extra):
     """times_power_of_two for k + extra in [-126, 127], where 2^(k + extra) is one normal float32."""
 
     def codegen(context, builder, sig, args):
-        return _times_power_of_two_ir(builder, *args, pieces=1)
+        value, shifted, extra = args
+        return builder.fmul(value, _power_of_two_ir(builder, _exponent_ir(builder, shifted, extra)))
 
     return SCALING_SIGNATURE, codegen
 
@@ -125,7 +116,9 @@ def times_small_power_of_two(typingctx, v, shifted, extra):
     k + extra <= 2."""
 
     def codegen(context, builder, sig, args):
-        return _times_power_of_two_ir(builder, *args, pieces="small")
+        value, shifted, extra = args
+        power = _power_of_two_ir(builder, _exponent_ir(builder, shifted, extra), SMALL_SCALE_OFFSET)
+        return builder.fmul(builder.fmul(value, power), ir.Constant(ir.FloatType(), 2.0**-SMALL_SCALE_OFFSET))
 
     return SCALING_SIGNATURE, codegen
 
@@ -158,12 +151,11 @@ def finite_nonzero(typingctx, v):
 
 
 @kernel
-def exp_parts(x, x_low, lowest=EXP_ARGUMENT_MIN):
+def exp_parts(x, x_low):
     """(p, p_low, shifted): exp(x + x_low) = 2^k (p + p_low), p in [0.7, 1.5], p_low below
     ulp(p), k held by ``shifted`` (for times_power_of_two); relative error about 2^-26, for
-    float32 x in [lowest, 89] (clamped there) and |x_low| <= ulp(x). Scaling by 2^k last
-    keeps p_low where e = 2^k p is near the subnormals. A caller that scales in several
-    steps may lower ``lowest`` to -300 (k >= -433).
+    float32 x in [-150, 89] (clamped there) and |x_low| <= ulp(x). Scaling by 2^k last
+    keeps p_low where e = 2^k p is near the subnormals.
 
     x = k ln2 + r, k = round(x/ln2): r = x - k LN2_HI is exact (one FMA: for k != 0, x and
     k LN2_HI are multiples of 2^-24 and |r| < 1/2); the rest of k ln2 (to 2^-44 for
@@ -171,13 +163,14 @@ def exp_parts(x, x_low, lowest=EXP_ARGUMENT_MIN):
     (2^-37 for |x| <= 150; 2^-40 for x_low = 0, |x| <= 300), exp(r) = (1 + r) + r^2 T(r)
     with 1 + r split exactly (Fast2Sum).
     """
-    return clamped_exp_parts(clamp(x, lowest, EXP_ARGUMENT_MAX), x_low)  # nan stays nan
+    return clamped_exp_parts(clamp(x, EXP_ARGUMENT_MIN, EXP_ARGUMENT_MAX), x_low)  # nan stays nan
 
 
 @kernel
 def decay_parts(x, lowest=DECAY_ARGUMENT_MIN):
-    """exp_parts(x, 0, lowest) for x <= 0 (or nan): one clamp, at ``lowest`` only. With the default,
-    k >= DECAY_EXPONENT_MIN, the range of times_small_power_of_two."""
+    """exp_parts(x, 0) for x <= 0 (or nan), clamped at ``lowest`` only. With the default,
+    k >= DECAY_EXPONENT_MIN, the range of times_small_power_of_two; a caller that scales in
+    several steps may lower ``lowest`` to -300 (k >= -433)."""
     return clamped_exp_parts(lowest if x < lowest else x, NEGATIVE_ZERO)  # nan: the comparison fails
 
 

@@ -62,15 +62,16 @@ SPECIAL_VALUES = [
 ]
 
 
-def inputs_on(spec, x, params=()):
+def inputs_on(spec, x, params=(), grad=None):
     """A ufunc's inputs built on the points ``x``: x itself, or y = f(x) for the
-    from-output forms, after grad for the backward forms (grad fixed, uniform in
-    [-3, 3]), then ``params`` as ``x.dtype`` scalars for the parametric forms."""
+    from-output forms, after ``grad`` for the backward forms (by default fixed,
+    uniform in [-3, 3]), then ``params`` as ``x.dtype`` scalars for the parametric forms."""
     import fastact
 
     dtype = x.dtype.type
     param_values = tuple(dtype(p) for p in params)
     names = spec.array_input_names
     first = getattr(fastact, spec.base_name)(x, *param_values) if "y" in names else x
-    grad = (np.random.default_rng(0).uniform(-3, 3, x.shape).astype(dtype),) if "grad" in names else ()
-    return (*grad, first, *param_values)
+    if grad is None:
+        grad = np.random.default_rng(0).uniform(-3, 3, x.shape).astype(dtype)
+    return ((grad,) if "grad" in names else ()) + (first, *param_values)
