@@ -80,14 +80,9 @@ def timed_calls(dtype, size):
         "np.maximum(x, 0)": lambda: np.maximum(x, dtype(0), out=out),
     }
     for name in FUNCTIONS:
-        ufunc, inputs = getattr(fastact, name), inputs_of(name, x, grad)
+        ufunc, inputs = getattr(fastact, name), inputs_on(fastact.UFUNCS[name], x, grad=grad)
         calls[name] = lambda ufunc=ufunc, inputs=inputs: ufunc(*inputs, out=out)
     return calls
-
-
-def inputs_of(name, x, grad):
-    """The ufunc's inputs: x, or y = f(x) for a from-output form, after grad for a backward form."""
-    return inputs_on(fastact.UFUNCS[name], x, grad=grad)
 
 
 def torch_calls(dtype, size):
@@ -115,7 +110,7 @@ def torch_calls(dtype, size):
         torch_ops[f"{name}_from_output"] = torch_ops[name]
     calls = {}
     for name, torch_op in torch_ops.items():
-        ufunc, inputs = getattr(fastact, name), inputs_of(name, x, grad)
+        ufunc, inputs = getattr(fastact, name), inputs_on(fastact.UFUNCS[name], x, grad=grad)
         calls[name] = (lambda ufunc=ufunc, inputs=inputs: ufunc(*inputs, out=out), torch_op)
     return calls
 

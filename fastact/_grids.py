@@ -72,6 +72,8 @@ def inputs_on(spec, x, params=(), grad=None):
     param_values = tuple(dtype(p) for p in params)
     names = spec.array_input_names
     first = getattr(fastact, spec.base_name)(x, *param_values) if "y" in names else x
+    if "grad" not in names:
+        return (first, *param_values)
     if grad is None:
         grad = np.random.default_rng(0).uniform(-3, 3, x.shape).astype(dtype)
-    return ((grad,) if "grad" in names else ()) + (first, *param_values)
+    return (grad, first, *param_values)
