@@ -24,9 +24,8 @@ from numba import njit, prange, types
 from numba.extending import overload
 
 from . import _elementary_float32 as single
-from ._coefficients import EXP_SINGLE_TAIL, INV_LN2
+from ._coefficients import EXP_CUBIC_TAIL, EXP_SINGLE_TAIL, INV_LN2
 from ._elementary import (
-    EXP_ARGUMENT_MAX,
     EXP_ARGUMENT_MIN,
     INF,
     ROUNDING_SHIFTER,
@@ -36,13 +35,13 @@ from ._elementary import (
     double_bits,
     double_from_bits,
     exp,
-    exp_parts,
     fast_two_sum,
     fma,
     horner,
     kernel,
     log1p,
     power_of_two,
+    reduce_by_ln2,
     scale_by_power_of_two,
     two_sum,
 )
@@ -115,16 +114,38 @@ def shifted(x, m):
 
 
 @kernel
-def shifted_exp_float64(x, m):
-    """exp(x - m), the rounding of x - m included: exp(d + d_err) = exp(d) (1 + d_err) + O(d_err^2).
+def exp_cubic_tail(r):
+    """(P(r), r^2): exp(r) = 1 + r + r^2/2 + r^3 P(r), P of EXP_CUBIC_TAIL by Estrin's scheme.
 
-    exp(d) = 2^k (hi + lo) unrounded (lo holds r^2/2 and up, not only a
-    rounding error), so the correction (hi + lo) d_err joins lo before the
-    single final rounding (a spread of 700 makes d_err ~ 2^-44).
+    Pairs of terms in r, then pairs of those in r^2 and r^4: four dependent FMAs after r^4, where
+    polynomial's two Horner chains take six. The float64 exp loop is latency-bound where the
+    CPU holds few iterations in flight (AVX2: 16 registers, its constants spill).
+    """
+    a = EXP_CUBIC_TAIL  # highest order first: a[9 - i] multiplies r^i
+    s = r * r
+    s2 = s * s
+    low = fma(fma(a[6], r, a[7]), s, fma(a[8], r, a[9]))
+    high = fma(fma(a[0], r, a[1]), s2, fma(fma(a[2], r, a[3]), s, fma(a[4], r, a[5])))
+    return fma(high, s2, low), s
+
+
+@kernel
+def shifted_exp_float64(x, m):
+    """exp(x - m) for x <= m (m the row's maximum), the rounding of x - m included; nan for nan.
+
+    x - m = d + d_err exactly (TwoSum), d = k ln2 + r + r_lo (reduce_by_ln2), so
+    exp(x - m) = 2^k exp(r) (1 + c) + O(c^2) with c = d_err + r_lo (a spread of 700 makes d_err
+    ~2^-44). exp(r) = hi + lo with hi + hi_err = 1 + r exactly and lo = hi_err + r^2 (1/2 + r P(r));
+    c enters lo before the single final rounding. Measured: within 0.6 ULP of mpmath.
     """
     d, d_err = shifted(x, m)
-    k, hi, lo = exp_parts(clamp(d, EXP_ARGUMENT_MIN, EXP_ARGUMENT_MAX))
-    return scale_by_power_of_two(hi + fma(hi + lo, d_err, lo), k)
+    d = EXP_ARGUMENT_MIN if d < EXP_ARGUMENT_MIN else d  # d <= 0 (or nan): no upper clamp
+    k, r, r_lo = reduce_by_ln2(d)
+    c = d_err + r_lo
+    tail, r_squared = exp_cubic_tail(r)
+    hi, hi_err = fast_two_sum(1.0, r)
+    lo = fma(r_squared, fma(r, tail, 0.5), hi_err)
+    return scale_by_power_of_two(hi + fma(hi + lo, c, lo), k)
 
 
 LN2 = math.log(2.0)
