@@ -113,6 +113,11 @@ def shifted(x, m):
     return d, (d_err if abs(d) < INF else 0.0)
 
 
+# exp_cubic_tail's Estrin tree is written out for exactly this many coefficients.
+if len(EXP_CUBIC_TAIL) != 10:
+    raise ImportError(f"exp_cubic_tail expects 10 coefficients, EXP_CUBIC_TAIL has {len(EXP_CUBIC_TAIL)}")
+
+
 @kernel
 def exp_cubic_tail(r):
     """(P(r), r^2): exp(r) = 1 + r + r^2/2 + r^3 P(r), P of EXP_CUBIC_TAIL by Estrin's scheme.
