@@ -10,7 +10,7 @@ nor on the serial/parallel choice (which the wrappers make by size alone).
 Inputs are float32 or float64 C-contiguous (rows, n) arrays; everything is
 computed in float64, so a float32 row sums without a bound growing with n,
 except a float32 row's maximum (int32 order keys, twice the vector lanes) and
-its softmax's final scaling by 1/s (float32 lanes, still one rounding). A
+its softmax's final scaling by 1/s (float32 lanes, still one rounding: scale_chunk). A
 float32 softmax sums its terms plainly (plain_exp_sum: 2^-40), everything else
 exactly (exp_sum).
 Each chunk loop calls prefer_wide_vectors, so it vectorizes with 512-bit
@@ -320,34 +320,18 @@ def _softmax_exp_sum_for(xc, m, dest):
 
 
 @kernel
-def scale_chunk_float64(yc, inv_hi, inv_lo):
-    prefer_wide_vectors()
-    for i in range(len(yc)):
-        e = yc[i]
-        yc[i] = fma(e, inv_hi, e * inv_lo)
-
-
-@kernel
-def scale_chunk_float32(yc, inv_hi, inv_lo):
-    # 1/s split into float32 h + low (h + low = 1/s to ~2^-48, far below float32's 2^-24), so
-    # e (h + low) = fma(e, h, e low) rounds once, in float32 lanes: 16 per 512-bit vector, not 8
-    h = np.float32(inv_hi)
-    low = np.float32((inv_hi - np.float64(h)) + inv_lo)
+def scale_chunk(yc, inv_hi, inv_lo):
+    """yc *= 1/s, for 1/s = inv_hi + inv_lo, with one rounding per entry, in yc's own lanes."""
+    # 1/s as h + low in yc's dtype, so e (h + low) = fma(e, h, e low) rounds once: float64 keeps
+    # h = inv_hi, low = inv_lo; float32 has h + low = 1/s to ~2^-48 (far below its 2^-24), in
+    # float32 lanes: 16 per 512-bit vector, not 8
+    width = yc.dtype.type
+    h = width(inv_hi)
+    low = width((inv_hi - np.float64(h)) + inv_lo)
     prefer_wide_vectors()
     for i in range(len(yc)):
         e = yc[i]
         yc[i] = fma(e, h, e * low)
-
-
-def scale_chunk(yc, inv_hi, inv_lo):
-    """yc *= 1/s, for 1/s = inv_hi + inv_lo, with one rounding per entry (compiled code only)."""
-
-
-@overload(scale_chunk, inline="always")
-def _scale_chunk_for(yc, inv_hi, inv_lo):
-    if yc.dtype == types.float32:
-        return lambda yc, inv_hi, inv_lo: scale_chunk_float32(yc, inv_hi, inv_lo)
-    return lambda yc, inv_hi, inv_lo: scale_chunk_float64(yc, inv_hi, inv_lo)
 
 
 @kernel
