@@ -12,6 +12,7 @@ a double alone would round away; ``k`` is an integer power-of-two exponent.
 """
 
 import math
+from collections import namedtuple
 
 import numpy as np
 from llvmlite import ir
@@ -55,6 +56,39 @@ def fma(typingctx, a, b, c):
         return builder.call(fn, args)
 
     return sig, codegen
+
+
+@intrinsic
+def held(typingctx, constants):
+    """``constants`` (a number, or a tuple of them, nested or named) unchanged, but no longer
+    constants to LLVM: call it before a loop, never in one (a loop calling inline assembly does
+    not vectorize).
+
+    A vectorized loop that runs out of registers (AVX2 has 16) reloads a constant from the
+    constant pool at each use: two instructions under Numba's large code model (movabsq,
+    vbroadcastsd). A loop-invariant value that is not a constant is spilled once instead, and
+    each use reads it as a memory operand at no instruction's cost. An empty inline-assembly
+    statement makes each value such an invariant; it emits no code.
+    """
+
+    def hold(builder, value):
+        kind = value.type
+        if isinstance(kind, (ir.LiteralStructType, ir.ArrayType)):  # Numba's tuples
+            members = kind.count if isinstance(kind, ir.ArrayType) else len(kind.elements)
+            for j in range(members):
+                value = builder.insert_value(value, hold(builder, builder.extract_value(value, j)), j)
+            return value
+        # through a general register ("r": every target has them), as an integer of the same size
+        bits = kind if isinstance(kind, ir.IntType) else ir.IntType(64 if kind == ir.DoubleType() else 32)
+        opaque = builder.asm(ir.FunctionType(bits, [bits]), "", "=r,0", [builder.bitcast(value, bits)], False)
+        opaque.attributes.add("nounwind")
+        opaque.attributes.add("readnone")
+        return builder.bitcast(opaque, kind)
+
+    def codegen(context, builder, sig, args):
+        return hold(builder, args[0])
+
+    return constants(constants), codegen
 
 
 @intrinsic
@@ -214,20 +248,26 @@ EXP_ARGUMENT_MIN = -750.0  # exp(-750) < 2^-1075: 0, and 2^k stays in scale_by_p
 EXP_ARGUMENT_MAX = 710.0  # exp(710) > max double: inf
 
 
+Ln2Reduction = namedtuple("Ln2Reduction", "inv_ln2 shifter ln2_hi ln2_lo")
+LN2_REDUCTION = Ln2Reduction(INV_LN2, ROUNDING_SHIFTER, LN2_HI, LN2_LO)
+
+
 @kernel
-def reduce_by_ln2(x):
+def reduce_by_ln2(x, constants=LN2_REDUCTION):
     """(k, r, r_lo): x = k ln2 + r + r_lo with k = round(x/ln2), |r| <= ln2/2 (1 + 2^-40), |x| < 2^50.
 
     x - k*LN2_HI is exact in one FMA: it is a multiple of min(ulp(x), 2^-53)
     below ln2/2 in size, hence needs at most 53 bits. Subtracting k*LN2_LO
-    rounds; r_lo is that rounding error, again exact by FMA.
+    rounds; r_lo is that rounding error, again exact by FMA. A loop may pass
+    ``constants`` held (see held).
     """
-    shifted = fma(x, INV_LN2, ROUNDING_SHIFTER)
-    k_float = shifted - ROUNDING_SHIFTER
+    c = constants
+    shifted = fma(x, c.inv_ln2, c.shifter)
+    k_float = shifted - c.shifter
     k = double_bits(shifted) - SHIFTER_BITS
-    r_hi = fma(-k_float, LN2_HI, x)
-    r = fma(-k_float, LN2_LO, r_hi)
-    r_lo = fma(-k_float, LN2_LO, r_hi - r)
+    r_hi = fma(-k_float, c.ln2_hi, x)
+    r = fma(-k_float, c.ln2_lo, r_hi)
+    r_lo = fma(-k_float, c.ln2_lo, r_hi - r)
     return k, r, r_lo
 
 
