@@ -11,8 +11,8 @@ Inputs are float32 or float64 C-contiguous (rows, n) arrays; everything is
 computed in float64, so a float32 row sums without a bound growing with n,
 except a float32 row's maximum (int32 order keys, twice the vector lanes) and
 its softmax's final scaling by 1/s (float32 lanes, still one rounding: scale_chunk). A
-float32 softmax sums its terms plainly (plain_exp_sum: 2^-40), everything else
-exactly (exp_sum).
+float32 row sums its terms plainly (plain_exp_sum: 2^-40), for log(sum) with its
+maximum's term 1 added apart (exp_sum_around); float64 rows sum exactly (exp_sum).
 Each chunk loop calls prefer_wide_vectors, so it vectorizes with 512-bit
 registers where the CPU has them (LLVM's default there is 256).
 """
@@ -280,10 +280,26 @@ def dot(a, b):
     return total, 0.0
 
 
+def store_term(dest, i, e):
+    """dest[i] = e, or nothing where dest is None: a sum whose terms are not needed stores none
+    (compiled code only)."""
+
+
+@overload(store_term, inline="always")
+def _store_term_for(dest, i, e):
+    if isinstance(dest, types.NoneType):
+        return lambda dest, i, e: None
+
+    def store(dest, i, e):
+        dest[i] = e
+
+    return store
+
+
 @kernel
 def exp_sum(xc, m, dest):
     """sum(exp(xc - m)) for at most 2^13 entries, as a double-double (hi, lo), ~2^-90 relative;
-    the terms are left in dest (float32 or float64).
+    the terms are left in dest (float32 or float64), or nowhere for dest None.
 
     Each term e in [0, 1] is split into a multiple of 2^-40 and a rest below
     2^-41 (quantized_parts): the multiples sum exactly in any order (every
@@ -297,7 +313,7 @@ def exp_sum(xc, m, dest):
     hi = lo = 0.0
     for i in range(len(xc)):
         e = shifted_exp(xc[i], m, constants)
-        dest[i] = e
+        store_term(dest, i, e)
         e_hi, e_lo = quantized_parts(e, quantizer)
         hi = add_in_any_order(hi, e_hi)
         lo = add_in_any_order(lo, e_lo)
@@ -309,13 +325,14 @@ def plain_exp_sum(xc, m, dest):
     """exp_sum with the terms summed plainly in float64, in any order (vectorized): at most 2^13
     terms in [0, 1], each add rounding by 2^-53 of a partial sum no larger than the total, so the
     sum is within 2^-40 of exact. Enough for a float32 softmax (2^-16 of an ULP), where only the
-    total matters; log_softmax needs exp_sum's exact pair (the sum's tail beyond 1)."""
+    total matters, and a float32 log(sum) if the maximum's term is added apart (exp_sum_around).
+    The terms are left in dest, or nowhere for dest None."""
     prefer_wide_vectors()
     constants = held(SHIFTED_EXP)
     total = 0.0
     for i in range(len(xc)):
         e = shifted_exp(xc[i], m, constants)
-        dest[i] = e
+        store_term(dest, i, e)
         total = add_in_any_order(total, e)
     return total, 0.0
 
@@ -330,6 +347,73 @@ def _softmax_exp_sum_for(xc, m, dest):
     if xc.dtype == types.float32:
         return lambda xc, m, dest: plain_exp_sum(xc, m, dest)
     return lambda xc, m, dest: exp_sum(xc, m, dest)
+
+
+@kernel
+def exp_sum_around(xc, m, i):
+    """sum(exp(xc - m)) of float32 entries as a double-double, for log(sum): entry i (if i >= 0)
+    is the row's maximum m, its term 1 added exactly (TwoSum) to the others' plain sum
+    (plain_exp_sum). So 1 + t keeps t to 2^-40 of itself, which log1p(t) needs when one entry
+    dominates (t tiny); a sum that added the 1 into the lanes would round t away."""
+    if i < 0:
+        return plain_exp_sum(xc, m, None)
+    before, _ = plain_exp_sum(xc[:i], m, None)
+    after, _ = plain_exp_sum(xc[i + 1 :], m, None)
+    return two_sum(1.0, before + after)
+
+
+def log_exp_sum(xc, m, i):
+    """sum(exp(xc - m)) for log(sum), no terms stored: exp_sum_around for float32 chunks, exp_sum
+    for float64 ones, which ignore i (compiled code only)."""
+
+
+@overload(log_exp_sum, inline="always")
+def _log_exp_sum_for(xc, m, i):
+    if xc.dtype == types.float32:
+        return lambda xc, m, i: exp_sum_around(xc, m, i)
+    return lambda xc, m, i: exp_sum(xc, m, None)
+
+
+SEARCH_BLOCK = 64  # entries: a block is checked whole (vectorized), then searched entry by entry
+
+
+@kernel
+def holds(xr, start, stop, v):
+    """Whether v is among xr[start:stop] (indices, not a view: a view costs reference counting)."""
+    found = False
+    for i in range(start, stop):
+        found |= xr[i] == v
+    return found
+
+
+@kernel
+def index_of(xr, m):
+    """The first index of m in the row, -1 if none (m nan, or the row empty)."""
+    v = xr.dtype.type(m)
+    for start in range(0, len(xr), SEARCH_BLOCK):
+        stop = min(start + SEARCH_BLOCK, len(xr))
+        if holds(xr, start, stop, v):
+            for i in range(start, stop):
+                if xr[i] == v:
+                    return i
+    return -1
+
+
+def maximum_index(xr, m):
+    """index_of(xr, m) for a float32 row, whose log(sum) adds the maximum's term apart
+    (exp_sum_around); -1 for a float64 row, which needs no index (compiled code only)."""
+
+
+@overload(maximum_index, inline="always")
+def _maximum_index_for(xr, m):
+    if xr.dtype == types.float32:
+        return lambda xr, m: index_of(xr, m)
+    return lambda xr, m: -1
+
+
+@kernel
+def index_in_chunk(i, start, stop):
+    return i - start if start <= i < stop else -1
 
 
 @kernel
@@ -412,14 +496,15 @@ def row_softmax_exp_sum(xr, m, dest):
 
 
 @kernel
-def row_exp_sum_in_scratch(xr, m, scratch):
-    """sum(exp(xr - m)) as a double-double, each chunk's terms in scratch (min(len(xr), CHUNK) long)."""
+def row_log_exp_sum(xr, m):
+    """sum(exp(xr - m)) as a double-double, to the accuracy log(sum) needs in xr's dtype."""
+    i = maximum_index(xr, m)
     if len(xr) <= CHUNK:
-        return exp_sum(xr, m, scratch)
+        return log_exp_sum(xr, m, i)
     hi = lo = 0.0
     for c in range(number_of_chunks(len(xr))):
         start, stop = chunk_bounds(len(xr), c)
-        c_hi, c_lo = exp_sum(xr[start:stop], m, scratch[: stop - start])
+        c_hi, c_lo = log_exp_sum(xr[start:stop], m, index_in_chunk(i, start, stop))
         hi, lo = dd_add(hi, lo, c_hi, c_lo)
     return hi, lo
 
@@ -490,12 +575,13 @@ def split_exp_sum_kept(xr, m, dest):
 
 
 @parallel
-def split_exp_sum(xr, m):
-    """row_exp_sum_in_scratch over threads, each chunk's terms in a scratch buffer."""
+def split_log_exp_sum(xr, m):
+    """row_log_exp_sum over threads (the same chunk sums, folded in the same order)."""
     partials = np.empty((number_of_chunks(len(xr)), 2))
+    i = maximum_index(xr, m)
     for c in prange(partials.shape[0]):
         start, stop = chunk_bounds(len(xr), c)
-        partials[c, 0], partials[c, 1] = exp_sum(xr[start:stop], m, np.empty(stop - start))
+        partials[c, 0], partials[c, 1] = log_exp_sum(xr[start:stop], m, index_in_chunk(i, start, stop))
     return fold_sums(partials)
 
 
@@ -563,30 +649,30 @@ def softmax_split_row(xr, yr):
 
 
 @kernel
-def log_softmax_row(xr, yr, scratch):
+def log_softmax_row(xr, yr):
     m = row_max(xr)
     # log y = x - (m + log sum exp(x - m))
-    c_hi, c_lo = log_normalizer(m, *row_exp_sum_in_scratch(xr, m, scratch))
+    c_hi, c_lo = log_normalizer(m, *row_log_exp_sum(xr, m))
     log_softmax_chunk(xr, c_hi, c_lo, yr)
 
 
 @serial  # its steps are the parallel ones
 def log_softmax_split_row(xr, yr):
     m = split_max(xr)
-    c_hi, c_lo = log_normalizer(m, *split_exp_sum(xr, m))
+    c_hi, c_lo = log_normalizer(m, *split_log_exp_sum(xr, m))
     split_map_log_softmax(xr, c_hi, c_lo, yr)
 
 
 @kernel
-def logsumexp_row(xr, scratch):
+def logsumexp_row(xr):
     m = row_max(xr)
-    return logsumexp_from(m, *row_exp_sum_in_scratch(xr, m, scratch))
+    return logsumexp_from(m, *row_log_exp_sum(xr, m))
 
 
 @serial  # its steps are the parallel ones
 def logsumexp_split_row(xr):
     m = split_max(xr)
-    return logsumexp_from(m, *split_exp_sum(xr, m))
+    return logsumexp_from(m, *split_log_exp_sum(xr, m))
 
 
 # Backward forms: softmax y (dy - sum(dy y)), log_softmax dy - exp(log y) sum(dy). Separate
@@ -641,9 +727,8 @@ def softmax_parallel(x, y):
 
 @serial
 def log_softmax_serial(x, y):
-    scratch = np.empty(min(x.shape[1], CHUNK))
     for r in range(x.shape[0]):
-        log_softmax_row(x[r], y[r], scratch)
+        log_softmax_row(x[r], y[r])
     clear_fp_status()
 
 
@@ -654,15 +739,14 @@ def log_softmax_parallel(x, y):
             log_softmax_split_row(x[r], y[r])
     else:
         for r in prange(x.shape[0]):
-            log_softmax_row(x[r], y[r], np.empty(min(x.shape[1], CHUNK)))
+            log_softmax_row(x[r], y[r])
     clear_fp_status()
 
 
 @serial
 def logsumexp_serial(x, out):
-    scratch = np.empty(min(x.shape[1], CHUNK))
     for r in range(x.shape[0]):
-        out[r] = logsumexp_row(x[r], scratch)
+        out[r] = logsumexp_row(x[r])
     clear_fp_status()
 
 
@@ -673,7 +757,7 @@ def logsumexp_parallel(x, out):
             out[r] = logsumexp_split_row(x[r])
     else:
         for r in prange(x.shape[0]):
-            out[r] = logsumexp_row(x[r], np.empty(min(x.shape[1], CHUNK)))
+            out[r] = logsumexp_row(x[r])
     clear_fp_status()
 
 

@@ -89,3 +89,44 @@ def test_max_ulp_error_on_a_long_row(dtype):
     for name, error in worst.items():
         record(name, dtype, "1e5-long row", error)
     assert max(worst.values()) <= BOUND_ULP, worst
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: d.__name__)
+@pytest.mark.parametrize("position", [0, 4095, 4096, 4499], ids=lambda p: f"maximum at {p}")
+def test_dominant_entry_on_a_two_chunk_row(position, dtype):
+    """Rows of two chunks whose others sum to t = 2^-6 ... 2^-46 of the dominant entry, wherever it
+    is: a float32 row sums the others apart from its maximum's 1 (exp_sum_around)."""
+    length = 4500
+    rng = np.random.default_rng(6)
+    gaps = np.arange(12.0, 40.0, 2.0)
+    rows = -(gaps[:, None] + rng.uniform(0, 1, size=(len(gaps), length)))
+    rows[:, position] = 0.0
+    rows = rows.astype(dtype)
+    results = {"log_softmax": fastact.log_softmax(rows)[:, position], "logsumexp": fastact.logsumexp(rows)}
+    worst = dict.fromkeys(results, 0.0)
+    with mp.workprec(PRECISION_BITS):
+        for r, row in enumerate(rows):
+            others = mp.fsum(mp.exp(mp.mpf(float(v))) for i, v in enumerate(row) if i != position)
+            exact = {"log_softmax": -mp.log1p(others), "logsumexp": mp.log1p(others)}
+            for name, computed_values in results.items():
+                error = max_ulp_error([computed_values[r]], [exact[name]], dtype)[0]
+                worst[name] = max(worst[name], error)
+    for name, error in worst.items():
+        MEASURED_SOFTMAX_ULP.setdefault((name, dtype.__name__), {})["dominant, 2 chunks"] = max(
+            error, MEASURED_SOFTMAX_ULP.get((name, dtype.__name__), {}).get("dominant, 2 chunks", 0.0)
+        )
+    assert max(worst.values()) <= BOUND_ULP, worst
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: d.__name__)
+def test_tied_maxima_in_two_chunks(dtype):
+    """Two maxima, one per chunk, the others far below: log_softmax -log(2) there, logsumexp log(2)."""
+    row = np.full(4500, -60.0, dtype=dtype)
+    row[[10, 4400]] = 3.0
+    with mp.workprec(PRECISION_BITS):
+        lse = logsumexp_reference(row)
+        errors = [
+            max_ulp_error(fastact.log_softmax(row)[[10, 4400]], [3 - lse] * 2, dtype)[0],
+            max_ulp_error([fastact.logsumexp(row)], [lse], dtype)[0],
+        ]
+    assert max(errors) <= BOUND_ULP, errors
