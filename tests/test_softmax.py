@@ -1,6 +1,7 @@
 """The softmax family: layouts, dtypes, out=, errors, special values, identities, thread counts."""
 
 import hashlib
+import math
 import os
 import subprocess
 import sys
@@ -319,6 +320,29 @@ def test_adding_a_constant_changes_nothing(x, shift):
     scale = np.maximum(np.abs(fastact.logsumexp(x)), abs(shift))
     difference = np.abs(fastact.logsumexp(x + shift) - (fastact.logsumexp(x) + shift))
     np.testing.assert_array_less(difference, 4 * 2**-52 * scale + 1e-300)
+
+
+@given(
+    st.integers(1, 9000),
+    st.floats(0, 1),
+    st.floats(0, 60),
+    st.floats(-30, 30),
+    st.integers(0, 2**32 - 1),
+)
+def test_float32_log_softmax_of_the_maximum_keeps_relative_accuracy(length, where, gap, offset, seed):
+    """Any float32 row length (across chunks), maximum position and gap to the others: log_softmax
+    at the maximum, -log1p(sum of the others' exp(x - m)), within 4 float32 ULP of a float64
+    reference (x - m is exact in float64, the sum exact by fsum; a tie for the maximum is one of
+    the others, its term 1)."""
+    rng = np.random.default_rng(seed)
+    x = (offset - gap - rng.exponential(2.0, length)).astype(np.float32)
+    position = min(int(where * length), length - 1)
+    x[position] = np.float32(offset)
+    m = float(x.max())
+    others = math.fsum(np.exp(np.delete(x, position).astype(np.float64) - m))
+    expected = np.float64(x[position]) - m - math.log1p(others)
+    computed = fastact.log_softmax(x)[position]
+    assert abs(float(computed) - expected) <= 4 * float(np.spacing(np.float32(abs(expected)))) + 1e-45
 
 
 # --- thread counts ------------------------------------------------------------------------------
