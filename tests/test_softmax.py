@@ -184,7 +184,9 @@ SPECIAL_ROWS = {
     # row: (softmax, log_softmax, logsumexp)
     "some -inf": ([0.0, -INF, 0.0], [0.5, 0.0, 0.5], [-np.log(2), -INF, -np.log(2)], np.log(2)),
     "all -inf": ([-INF, -INF], [NAN, NAN], [NAN, NAN], -INF),
+    "lone -inf": ([-INF], [NAN], [NAN], -INF),
     "one +inf": ([1.0, INF, 2.0], [NAN, NAN, NAN], [NAN, NAN, NAN], INF),
+    "lone +inf": ([INF], [NAN], [NAN], INF),
     "+inf and nan": ([INF, NAN], [NAN, NAN], [NAN, NAN], NAN),
     "nan": ([1.0, NAN, 2.0], [NAN, NAN, NAN], [NAN, NAN, NAN], NAN),
     "constant": ([3.0] * 4, [0.25] * 4, [-np.log(4)] * 4, 3.0 + np.log(4)),
