@@ -20,14 +20,18 @@ last table times its CPU ops at 1e7 on fastact's thread count, out= given:
 torch.sigmoid, torch.tanh, and the backward ops its autograd runs
 (aten.sigmoid_backward / tanh_backward, which take the forward's output y:
 timed against fastact's from-output backward forms, which take the same inputs,
-and against its backward forms of x), each as the ratio fastact time / torch time. These
-run as two blocks, all fastact calls first: torch's OpenMP threads keep
-spinning after an op, and would slow a fastact call interleaved after it.
+and against its backward forms of x), each as the ratio fastact time / torch time,
+the fastact and torch calls taking turns as above. PyTorch's OpenMP threads are
+asked to sleep between ops (OMP_WAIT_POLICY=PASSIVE, unless set): by default they
+spin on after each op, and the fastact call that takes its turn next would share
+the two cores with them (waking them costs microseconds, against milliseconds an op).
 """
 
 import importlib.util
 import os
 import time
+
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # before torch is imported
 
 import numpy as np
 
@@ -97,7 +101,7 @@ def torch_calls(dtype, size):
     grad = rng.uniform(-1, 1, size).astype(dtype)
     out = np.empty_like(x)
     tx, tgrad, tout = (torch.from_numpy(a) for a in (x, grad, np.empty_like(x)))
-    # y from fastact (not torch.sigmoid): no torch op may run before the fastact block, see below
+    # y from fastact: both take the same y
     ty = {name: torch.from_numpy(getattr(fastact, name)(x)) for name in ("sigmoid", "tanh")}
     aten = torch.ops.aten
     torch_ops = {
@@ -119,11 +123,10 @@ def print_torch_table(dtype):
     calls = torch_calls(dtype, SIZE)
     if not calls:
         return
-    # Not interleaved, unlike the tables above: torch's OpenMP threads spin for a while after each
-    # op, and a fastact call right after one would share the two cores with them.
-    times = {}
-    for i, kind in enumerate(("fastact", "torch")):
-        times |= median_ms({f"{kind}:{name}": pair[i] for name, pair in calls.items()})
+    turns = {}
+    for name, (ours, theirs) in calls.items():
+        turns[f"fastact:{name}"], turns[f"torch:{name}"] = ours, theirs
+    times = median_ms(turns)
     print(f"\n{np.dtype(dtype).name:28s} {'fastact ms':>12s} {'torch ms':>12s} {'fastact/torch':>14s}")
     for name in calls:
         ours, theirs = times[f"fastact:{name}"], times[f"torch:{name}"]
