@@ -84,8 +84,8 @@ def _check_out(name, out, shape, dtype):
 
 
 # Kernels that may run in place (out the very input): each reads element i before it writes
-# element i and never reads an input again afterwards. log_softmax is not one: on large float32
-# arrays its exp pass writes the output row, and its last pass reads the input row again.
+# element i and never reads an input again afterwards. log_softmax is not one: for float32 its
+# exp pass writes the output row, and its last pass reads the input row again.
 IN_PLACE_KERNELS = {"softmax", "softmax_backward", "log_softmax_backward"}
 
 

@@ -375,10 +375,10 @@ def exp_sum_around(xc, m, i, dest):
 
 
 def log_exp_sum(xc, m, i, dest):
-    """sum(exp(xc - m)) for log(sum): exp_sum_around for float32 chunks, its terms written to
-    dest (a row the caller overwrites) unless dest is None; exp_sum for float64 ones, which
-    ignore i and dest (storing float64 terms cost the float64 log_softmax 1.2x its time on
-    in-cache rows; compiled code only)."""
+    """sum(exp(xc - m)) for log(sum): exp_sum_around for float32 chunks, the terms other than
+    entry i's written to dest (a row the caller overwrites) unless dest is None; exp_sum for
+    float64 ones, which ignore i and dest (storing float64 terms cost the float64 log_softmax
+    1.06-1.2x its time on rows in cache, for 0.96x at 4096x1000; compiled code only)."""
 
 
 @overload(log_exp_sum, inline="always")
@@ -666,11 +666,14 @@ def softmax_split_row(xr, yr):
 
 
 @kernel
-def log_softmax_row(xr, yr, scratch):
-    """log y = x - (m + log sum exp(x - m)); the sum's float32 terms written to scratch (None or
-    yr), float64 ones nowhere."""
+def log_softmax_row(xr, yr):
+    # log y = x - (m + log sum exp(x - m)). A float32 sum writes its terms to yr, which the last
+    # pass overwrites: written while the exp arithmetic runs, the row's cache lines are in when
+    # that pass comes (0.91x the time at 4096x1000; in cache the stores cost 1.01-1.02x). The
+    # serial kernels store them too, so that serial and parallel rows run one loop and get the
+    # same bits. So yr must not be xr (_softmax.IN_PLACE_KERNELS).
     m = row_max(xr)
-    c_hi, c_lo = log_normalizer(m, *row_log_exp_sum(xr, m, scratch))
+    c_hi, c_lo = log_normalizer(m, *row_log_exp_sum(xr, m, yr))
     log_softmax_chunk(xr, c_hi, c_lo, yr)
 
 
@@ -746,14 +749,8 @@ def softmax_parallel(x, y):
 @serial
 def log_softmax_serial(x, y):
     for r in range(x.shape[0]):
-        log_softmax_row(x[r], y[r], None)
+        log_softmax_row(x[r], y[r])
     clear_fp_status()
-
-
-# Large arrays: a float32 log(sum) pass writes its terms to the output row, which the last pass
-# then overwrites. Written while the exp arithmetic runs, the row's cache lines are in when that
-# pass comes (0.91x the time at 4096x1000, 0.99x at 128x1000). So the output must not be the
-# input (_softmax.IN_PLACE_KERNELS).
 
 
 @parallel
@@ -763,7 +760,7 @@ def log_softmax_parallel(x, y):
             log_softmax_split_row(x[r], y[r])
     else:
         for r in prange(x.shape[0]):
-            log_softmax_row(x[r], y[r], y[r])
+            log_softmax_row(x[r], y[r])
     clear_fp_status()
 
 
