@@ -83,24 +83,19 @@ def _check_out(name, out, shape, dtype):
         raise ValueError(f"fastact.{name}: out is read-only")
 
 
-# Kernels that may run in place (out the very input): each reads element i before it writes
-# element i and never reads an input again afterwards. log_softmax is not one: for float32 its
-# exp pass writes the output row, and its last pass reads the input row again.
-IN_PLACE_KERNELS = {"softmax", "softmax_backward", "log_softmax_backward"}
-
-
-def _direct_target(kernel_name, out, axis, rows, inputs):
+def _direct_target(out, axis, rows, inputs):
     """out viewed as (rows, n) if the kernel may write into it directly, else None.
 
     Direct writing needs a C-contiguous out with the axis last, and no input
-    overlapping it, except exactly for IN_PLACE_KERNELS.
+    overlapping it except exactly (in place: each kernel reads element i
+    before it writes element i and never reads an input again afterwards).
     """
     if out is None or axis != out.ndim - 1 or not out.flags.c_contiguous:
         return None
     target = out.reshape(rows.shape)
     for array in inputs:
         same = array.ctypes.data == target.ctypes.data and array.strides == target.strides
-        if np.may_share_memory(array, target) and not (same and kernel_name in IN_PLACE_KERNELS):
+        if np.may_share_memory(array, target) and not same:
             return None
     return target
 
@@ -124,7 +119,7 @@ def _rowwise(name, kernel_name, inputs, moved_shape, axis, out):
         result = result.reshape(moved_shape)
         return result if axis_is_last else np.moveaxis(result, -1, axis)
     _check_out(name, out, moved_shape if axis_is_last else _unmoved(moved_shape, axis), rows.dtype)
-    target = _direct_target(kernel_name, out, axis, rows, inputs)
+    target = _direct_target(out, axis, rows, inputs)
     if target is not None:
         _run(kernel_name, *inputs, target)
         return out

@@ -12,7 +12,7 @@ computed in float64, so a float32 row sums without a bound growing with n,
 except a float32 row's maximum (int32 order keys, twice the vector lanes) and
 its softmax's final scaling by 1/s (float32 lanes, still one rounding: scale_chunk). A
 float32 row sums its terms plainly (plain_exp_sum: 2^-40), for log(sum) with its
-maximum's term 1 added apart (exp_sum_around); float64 rows sum exactly (exp_sum).
+maxima counted apart (exp_sum_apart_from_maxima); float64 rows sum exactly (exp_sum).
 Each chunk loop calls prefer_wide_vectors, so it vectorizes with 512-bit
 registers where the CPU has them (LLVM's default there is 256).
 """
@@ -280,17 +280,6 @@ def dot(a, b):
     return total, 0.0
 
 
-def part(dest, start, stop):
-    """dest[start:stop], or None where dest is None (compiled code only)."""
-
-
-@overload(part, inline="always")
-def _part_for(dest, start, stop):
-    if isinstance(dest, types.NoneType):
-        return lambda dest, start, stop: None
-    return lambda dest, start, stop: dest[start:stop]
-
-
 def store_term(dest, i, e):
     """dest[i] = e, or nothing where dest is None: a sum whose terms are not needed stores none
     (compiled code only)."""
@@ -336,7 +325,7 @@ def plain_exp_sum(xc, m, dest):
     """exp_sum with the terms summed plainly in float64, in any order (vectorized): at most 2^13
     terms in [0, 1], each add rounding by 2^-53 of a partial sum no larger than the total, so the
     sum is within 2^-40 of exact. Enough for a float32 softmax (2^-16 of an ULP), where only the
-    total matters, and a float32 log(sum) if the maximum's term is added apart (exp_sum_around).
+    total matters, and a float32 log(sum) if the maxima are counted apart (exp_sum_apart_from_maxima).
     The terms are left in dest, or nowhere for dest None."""
     prefer_wide_vectors()
     constants = held(SHIFTED_EXP)
@@ -361,73 +350,37 @@ def _softmax_exp_sum_for(xc, m, dest):
 
 
 @kernel
-def exp_sum_around(xc, m, i, dest):
-    """sum(exp(xc - m)) of float32 entries as a double-double, for log(sum): entry i (if i >= 0)
-    is the row's maximum m, its term 1 added exactly (TwoSum) to the others' plain sum
-    (plain_exp_sum). So 1 + t keeps t to 2^-40 of itself, which log1p(t) needs when one entry
-    dominates (t tiny); a sum that added the 1 into the lanes would round t away. The other
-    terms are left in dest (or nowhere for dest None)."""
-    if i < 0:
-        return plain_exp_sum(xc, m, dest)
-    before, _ = plain_exp_sum(xc[:i], m, part(dest, 0, i))
-    after, _ = plain_exp_sum(xc[i + 1 :], m, part(dest, i + 1, len(xc)))
-    return two_sum(1.0, before + after)
+def exp_sum_apart_from_maxima(xc, m):
+    """sum(exp(xc - m)) of float32 entries as a double-double, for log(sum): the entries equal to
+    m, the row's maximum, are counted and the others' terms summed plainly (plain_exp_sum), the
+    count added exactly (TwoSum). So 1 + t keeps t to 2^-40 of itself, which log1p(t) needs when
+    one entry dominates (t tiny); a sum that added the 1 into the lanes would round t away. One
+    branch-free loop, where finding the maximum's index first cost as much as the sum."""
+    prefer_wide_vectors()
+    constants = held(SHIFTED_EXP)
+    maxima = others = 0.0
+    for i in range(len(xc)):
+        e = shifted_exp(xc[i], m, constants)
+        at_maximum = xc[i] == m
+        maxima = add_in_any_order(maxima, 1.0 if at_maximum else 0.0)  # exact in any order
+        others = add_in_any_order(others, 0.0 if at_maximum else e)
+    return two_sum(maxima, others)
 
 
-def log_exp_sum(xc, m, i, dest):
-    """sum(exp(xc - m)) for log(sum): exp_sum_around for float32 chunks, the terms other than
-    entry i's written to dest (a row the caller overwrites) unless dest is None; exp_sum for
-    float64 ones, which ignore i and dest (storing float64 terms cost the float64 log_softmax
-    1.06-1.2x its time on rows in cache, for 0.96x at 4096x1000; compiled code only)."""
+def log_exp_sum(xc, m):
+    """sum(exp(xc - m)) for log(sum), no term stored: exp_sum_apart_from_maxima for float32
+    chunks, exp_sum for float64 ones (compiled code only).
+
+    Storing the terms in the output row, which log_softmax's last pass overwrites, brings that
+    row's cache lines in during the exp arithmetic: 0.91x the float32 time at 4096x1000 on a Zen 3
+    CPU, but 1.02-1.08x on a Zen 5 one (float64: 0.96x, and 1.06-1.2x in cache, on Zen 3)."""
 
 
 @overload(log_exp_sum, inline="always")
-def _log_exp_sum_for(xc, m, i, dest):
+def _log_exp_sum_for(xc, m):
     if xc.dtype == types.float32:
-        return lambda xc, m, i, dest: exp_sum_around(xc, m, i, dest)
-    return lambda xc, m, i, dest: exp_sum(xc, m, None)
-
-
-SEARCH_BLOCK = 64  # entries: a block is checked whole (vectorized), then searched entry by entry
-
-
-@kernel
-def holds(xr, start, stop, v):
-    """Whether v is among xr[start:stop] (indices, not a view: a view costs reference counting)."""
-    found = False
-    for i in range(start, stop):
-        found |= xr[i] == v
-    return found
-
-
-@kernel
-def index_of(xr, m):
-    """The first index of m in the row, -1 if none (m nan, or the row empty)."""
-    v = xr.dtype.type(m)
-    for start in range(0, len(xr), SEARCH_BLOCK):
-        stop = min(start + SEARCH_BLOCK, len(xr))
-        if holds(xr, start, stop, v):
-            for i in range(start, stop):
-                if xr[i] == v:
-                    return i
-    return -1
-
-
-def maximum_index(xr, m):
-    """index_of(xr, m) for a float32 row, whose log(sum) adds the maximum's term apart
-    (exp_sum_around); -1 for a float64 row, which needs no index (compiled code only)."""
-
-
-@overload(maximum_index, inline="always")
-def _maximum_index_for(xr, m):
-    if xr.dtype == types.float32:
-        return lambda xr, m: index_of(xr, m)
-    return lambda xr, m: -1
-
-
-@kernel
-def index_in_chunk(i, start, stop):
-    return i - start if start <= i < stop else -1
+        return lambda xc, m: exp_sum_apart_from_maxima(xc, m)
+    return lambda xc, m: exp_sum(xc, m, None)
 
 
 @kernel
@@ -510,16 +463,14 @@ def row_softmax_exp_sum(xr, m, dest):
 
 
 @kernel
-def row_log_exp_sum(xr, m, dest):
-    """sum(exp(xr - m)) as a double-double, to the accuracy log(sum) needs in xr's dtype; dest
-    (None, or a row as long as xr that the caller overwrites) as for log_exp_sum."""
-    i = maximum_index(xr, m)
+def row_log_exp_sum(xr, m):
+    """sum(exp(xr - m)) as a double-double, to the accuracy log(sum) needs in xr's dtype."""
     if len(xr) <= CHUNK:
-        return log_exp_sum(xr, m, i, dest)
+        return log_exp_sum(xr, m)
     hi = lo = 0.0
     for c in range(number_of_chunks(len(xr))):
         start, stop = chunk_bounds(len(xr), c)
-        c_hi, c_lo = log_exp_sum(xr[start:stop], m, index_in_chunk(i, start, stop), part(dest, start, stop))
+        c_hi, c_lo = log_exp_sum(xr[start:stop], m)
         hi, lo = dd_add(hi, lo, c_hi, c_lo)
     return hi, lo
 
@@ -590,15 +541,12 @@ def split_exp_sum_kept(xr, m, dest):
 
 
 @parallel
-def split_log_exp_sum(xr, m, dest):
+def split_log_exp_sum(xr, m):
     """row_log_exp_sum over threads (the same chunk sums, folded in the same order)."""
     partials = np.empty((number_of_chunks(len(xr)), 2))
-    i = maximum_index(xr, m)
     for c in prange(partials.shape[0]):
         start, stop = chunk_bounds(len(xr), c)
-        partials[c, 0], partials[c, 1] = log_exp_sum(
-            xr[start:stop], m, index_in_chunk(i, start, stop), part(dest, start, stop)
-        )
+        partials[c, 0], partials[c, 1] = log_exp_sum(xr[start:stop], m)
     return fold_sums(partials)
 
 
@@ -667,33 +615,29 @@ def softmax_split_row(xr, yr):
 
 @kernel
 def log_softmax_row(xr, yr):
-    # log y = x - (m + log sum exp(x - m)). A float32 sum writes its terms to yr, which the last
-    # pass overwrites: written while the exp arithmetic runs, the row's cache lines are in when
-    # that pass comes (0.91x the time at 4096x1000; in cache the stores cost 1.01-1.02x). The
-    # serial kernels store them too, so that serial and parallel rows run one loop and get the
-    # same bits. So yr must not be xr (_softmax.IN_PLACE_KERNELS).
+    # log y = x - (m + log sum exp(x - m)); the sum stores no term (log_exp_sum), so yr may be xr
     m = row_max(xr)
-    c_hi, c_lo = log_normalizer(m, *row_log_exp_sum(xr, m, yr))
+    c_hi, c_lo = log_normalizer(m, *row_log_exp_sum(xr, m))
     log_softmax_chunk(xr, c_hi, c_lo, yr)
 
 
 @serial  # its steps are the parallel ones
 def log_softmax_split_row(xr, yr):
     m = split_max(xr)
-    c_hi, c_lo = log_normalizer(m, *split_log_exp_sum(xr, m, yr))
+    c_hi, c_lo = log_normalizer(m, *split_log_exp_sum(xr, m))
     split_map_log_softmax(xr, c_hi, c_lo, yr)
 
 
 @kernel
 def logsumexp_row(xr):
     m = row_max(xr)
-    return logsumexp_from(m, *row_log_exp_sum(xr, m, None))
+    return logsumexp_from(m, *row_log_exp_sum(xr, m))
 
 
 @serial  # its steps are the parallel ones
 def logsumexp_split_row(xr):
     m = split_max(xr)
-    return logsumexp_from(m, *split_log_exp_sum(xr, m, None))
+    return logsumexp_from(m, *split_log_exp_sum(xr, m))
 
 
 # Backward forms: softmax y (dy - sum(dy y)), log_softmax dy - exp(log y) sum(dy). Separate

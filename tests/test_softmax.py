@@ -113,8 +113,8 @@ def test_out_contiguous_strided_and_in_place(name, dtype):
 
 @pytest.mark.parametrize("name", ROWWISE)
 def test_in_place_on_large_inputs(name, dtype):
-    # a float32 log_softmax writes its exp terms to the output row before it reads the input row
-    # again: out=x must not reach it as such, on the parallel and split-row kernels either
+    # the parallel and split-row kernels run in place too: a kernel that stored anything in the
+    # output row before its last read of the input row would fail here
     function = getattr(fastact, name)
     for shape in [(PARALLEL_MIN_ELEMENTS // 100 + 1, 100), (2, 50_000)]:  # rows in parallel; split rows
         x = random(shape, dtype, seed=6)

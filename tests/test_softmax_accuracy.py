@@ -96,7 +96,7 @@ def test_max_ulp_error_on_a_long_row(dtype):
 @pytest.mark.parametrize("position", [0, 4095, 4096, 4499], ids=lambda p: f"maximum at {p}")
 def test_dominant_entry_on_a_two_chunk_row(position, dtype):
     """Rows of two chunks whose others sum to t = 2^-6 ... 2^-46 of the dominant entry, wherever it
-    is: a float32 row sums the others apart from its maximum's 1 (exp_sum_around)."""
+    is: a float32 row sums the others apart from its maximum (exp_sum_apart_from_maxima)."""
     length = 4500
     rng = np.random.default_rng(6)
     gaps = np.arange(12.0, 40.0, 2.0)
