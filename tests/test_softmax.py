@@ -410,6 +410,19 @@ def test_serial_and_parallel_kernels_give_the_same_bits():
                 np.testing.assert_array_equal(results[0], results[1], err_msg=f"{name} {shape} {dtype}")
 
 
+def test_a_rows_result_does_not_depend_on_the_rows_around_it(raise_on_floating_point_warnings, dtype):
+    # short rows run in turn, each row's exp pass finding the next row's maximum: every row, first
+    # or last of its block or neither, next to special rows or not, gives what it gives alone
+    rng = np.random.default_rng(11)
+    x = (rng.normal(size=(PARALLEL_MIN_ELEMENTS // 200 + 100, 200)) * 5).astype(dtype)
+    x[5, 7], x[17, 3], x[40], x[41], x[42, :100] = np.nan, np.inf, -np.inf, 2.5, -np.inf
+    for name in ["softmax", "log_softmax", "logsumexp"]:
+        function = getattr(fastact, name)
+        for rows in [x, x[:30]]:  # the parallel kernel; the serial one
+            alone = np.array([function(row) for row in rows])
+            np.testing.assert_array_equal(function(rows), alone, err_msg=name)
+
+
 FORK_SCRIPT = textwrap.dedent(
     """
     import os, numpy as np, fastact
