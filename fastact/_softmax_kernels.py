@@ -636,8 +636,8 @@ def split_map_log_softmax_backward(dyr, logyr, s_hi, s_lo, out):
 
 def rows_in_turn(short_row):
     """A kernel (x, y, start, stop) running short_row(x, y, r, m, x[r + 1]) for rows start..stop - 1
-    of at most CHUNK entries, m row r's maximum, each call returning row r + 1's maximum, found in
-    row r's exp pass.
+    of at most CHUNK entries (x[r] itself for the last), m row r's maximum, each call returning the
+    maximum of the row it was given, found in row r's exp pass.
 
     On its own the maximum's pass is memory-bound (it reads the row in) and the exp pass
     compute-bound (on a row in cache): together the next row comes in while the exp arithmetic
@@ -755,15 +755,23 @@ def split_rows(rows, n):
     return rows < SPLIT_ROWS_BELOW and n > CHUNK
 
 
-# Blocks of rows in turn over the threads (rows_in_turn): few, as each reads its first row once
-# more, and as many as 1, 2, 3, 4, 6, 8 or 12 threads share evenly. They do not change the results.
-BLOCKS = 24
+# Blocks of rows in turn over the threads (rows_in_turn), which do not change the results: few, as
+# each reads its first row once more, but at least 24 (1, 2, 3, 4, 6, 8 or 12 threads share those
+# evenly) and one per 16 rows (so that many threads find work).
+BLOCKS_MIN = 24
+ROWS_PER_BLOCK_MAX = 16
 
 
 @kernel
-def block_bounds(rows, b):
-    """Rows start..stop - 1 of block b: runs of near equal length (differing by one at most)."""
-    return b * rows // BLOCKS, (b + 1) * rows // BLOCKS
+def number_of_blocks(rows):
+    return max(BLOCKS_MIN, rows // ROWS_PER_BLOCK_MAX)
+
+
+@kernel
+def block_bounds(rows, blocks, b):
+    """Rows start..stop - 1 of block b of ``blocks``: runs of near equal length (differing by one
+    at most)."""
+    return b * rows // blocks, (b + 1) * rows // blocks
 
 
 @serial
@@ -782,8 +790,9 @@ def softmax_parallel(x, y):
         for r in range(x.shape[0]):
             softmax_split_row(x[r], y[r])
     elif x.shape[1] <= CHUNK:
-        for b in prange(BLOCKS):
-            softmax_rows_in_turn(x, y, *block_bounds(x.shape[0], b))
+        blocks = number_of_blocks(x.shape[0])
+        for b in prange(blocks):
+            softmax_rows_in_turn(x, y, *block_bounds(x.shape[0], blocks, b))
     else:
         for r in prange(x.shape[0]):
             softmax_row(x[r], y[r])
@@ -806,8 +815,9 @@ def log_softmax_parallel(x, y):
         for r in range(x.shape[0]):
             log_softmax_split_row(x[r], y[r])
     elif x.shape[1] <= CHUNK:
-        for b in prange(BLOCKS):
-            log_softmax_rows_in_turn(x, y, *block_bounds(x.shape[0], b))
+        blocks = number_of_blocks(x.shape[0])
+        for b in prange(blocks):
+            log_softmax_rows_in_turn(x, y, *block_bounds(x.shape[0], blocks, b))
     else:
         for r in prange(x.shape[0]):
             log_softmax_row(x[r], y[r])
@@ -830,8 +840,9 @@ def logsumexp_parallel(x, out):
         for r in range(x.shape[0]):
             out[r] = logsumexp_split_row(x[r])
     elif x.shape[1] <= CHUNK:
-        for b in prange(BLOCKS):
-            logsumexp_rows_in_turn(x, out, *block_bounds(x.shape[0], b))
+        blocks = number_of_blocks(x.shape[0])
+        for b in prange(blocks):
+            logsumexp_rows_in_turn(x, out, *block_bounds(x.shape[0], blocks, b))
     else:
         for r in prange(x.shape[0]):
             out[r] = logsumexp_row(x[r])
