@@ -199,7 +199,6 @@ def prefer_wide_vectors(typingctx):
 
 _helper = njit(forceinline=True, error_model="numpy")
 BLOCK = 512  # elements per staged block: (inputs + 1) x 4 KiB of stack, in L1
-FLOAT64_SIZE = 8
 
 
 @intrinsic
@@ -239,34 +238,36 @@ def is_any(typingctx, pointers, pointer):
 
 @_helper
 def stage_block(source, step, start, count, block, itemsize, like):
-    """Elements start, ..., start+count-1 of a strided array, widened to float64, into ``block``.
+    """Elements start, ..., start+count-1 of a strided array into ``block``, contiguous, in their
+    own type (``like``'s): a float32 loop's kernel then runs in float32 lanes, as on unit-stride
+    arrays (staged as float64, in place float32 sigmoid took 2.5-2.7x its time).
 
     Broadcast (step 0) and unit-stride inputs get loops of their own, which vectorize.
     """
     if step == 0:
         (value,) = load_as_float64((source,), 0, like)
         for j in range(count):
-            store_as(block, j * FLOAT64_SIZE, value, 0.0)
+            store_as(block, j * itemsize, value, like)
     elif step == itemsize:
         for j in range(count):
             (value,) = load_as_float64((source,), (start + j) * itemsize, like)
-            store_as(block, j * FLOAT64_SIZE, value, 0.0)
+            store_as(block, j * itemsize, value, like)
     else:
         for j in range(count):
             (value,) = load_as_float64((source,), (start + j) * step, like)
-            store_as(block, j * FLOAT64_SIZE, value, 0.0)
+            store_as(block, j * itemsize, value, like)
 
 
 @_helper
 def unstage_block(block, destination, step, start, count, itemsize, like):
-    """The inverse of stage_block: ``block`` rounded to ``like``'s type into a strided array."""
+    """The inverse of stage_block: ``block`` into a strided array."""
     if step == itemsize:
         for j in range(count):
-            (value,) = load_as_float64((block,), j * FLOAT64_SIZE, 0.0)
+            (value,) = load_as_float64((block,), j * itemsize, like)
             store_as(destination, (start + j) * itemsize, value, like)
     else:
         for j in range(count):
-            (value,) = load_as_float64((block,), j * FLOAT64_SIZE, 0.0)
+            (value,) = load_as_float64((block,), j * itemsize, like)
             store_as(destination, (start + j) * step, value, like)
 
 
@@ -302,8 +303,8 @@ def _loop_template(args, dimensions, steps, data):
             for k in range(NIN):
                 stage_block(inputs[k], in_steps[k], start, count, staged[k], ITEMSIZE, LIKE)
             for j in range(count):
-                values = load_as_float64(staged, j * FLOAT64_SIZE, 0.0)
-                store_as(results, j * FLOAT64_SIZE, KERNEL(*values), 0.0)
+                offset = j * ITEMSIZE
+                store_as(results, offset, KERNEL(*load_as_float64(staged, offset, LIKE)), LIKE)
             unstage_block(results, output, out_step, start, count, ITEMSIZE, LIKE)
     clear_fp_status()
 
