@@ -83,12 +83,12 @@ def _check_out(name, out, shape, dtype):
         raise ValueError(f"fastact.{name}: out is read-only")
 
 
-# Kernels run in place (out the very input) directly: each reads element i before it writes element
-# i and never reads an input again afterwards. LLVM does not vectorize a loop that writes the array
-# it reads, which costs the exp loops most: in place, softmax took 4.3-5.9x and
-# log_softmax_backward 4.1-5.8x their time (64x1000 and 4096x1000), so those two compute into a
-# temporary and copy it out (1.2-1.8x); log_softmax and softmax_backward in place took 1.2-1.8x
-# and 0.85-3.2x, at 4096x1000 float64 less than a temporary (1.5-1.7x).
+# Kernels that run in place (out the very input) directly. Every kernel could (each reads element
+# i before it writes element i and never reads an input again afterwards), but LLVM does not
+# vectorize a loop that writes the array it reads, which costs the exp loops most: in place,
+# softmax took 4.3-5.9x and log_softmax_backward 4.1-5.8x their time (64x1000 and 4096x1000), so
+# those two compute into a temporary and copy it out (1.2-1.8x); log_softmax and softmax_backward
+# in place took 1.2-1.8x and 0.85-3.2x, at 4096x1000 float64 less than a temporary (1.5-1.7x).
 IN_PLACE_KERNELS = {"log_softmax", "softmax_backward"}
 
 

@@ -384,8 +384,8 @@ def _softmax_exp_sum_for(xc, m, dest, following):
 @kernel
 def exp_sum_apart_from_maxima(xc, m, following):
     """sum(exp(xc - m)) of float32 entries as a double-double, for log(sum): the entries equal to
-    m, the row's maximum, are counted and the others' terms summed plainly (plain_exp_sum), the
-    count added exactly (TwoSum). So 1 + t keeps t to 2^-40 of itself, which log1p(t) needs when
+    m, the row's maximum, are counted and the others' terms summed plainly (as plain_exp_sum sums
+    them), the count added exactly (TwoSum). So 1 + t keeps t to 2^-40 of itself, which log1p(t) needs when
     one entry dominates (t tiny); a sum that added the 1 into the lanes would round t away. One
     branch-free loop, where finding the maximum's index first cost as much as the sum. next_m as
     for exp_sum."""
