@@ -83,29 +83,36 @@ def _check_out(name, out, shape, dtype):
         raise ValueError(f"fastact.{name}: out is read-only")
 
 
-# Kernels that run in place (out the very input) directly. Every kernel could (each reads element
-# i before it writes element i and never reads an input again afterwards), but LLVM does not
-# vectorize a loop that writes the array it reads, which costs the exp loops most: in place,
-# softmax took 4.3-5.9x and log_softmax_backward 4.1-5.8x their time (64x1000 and 4096x1000), so
-# those two compute into a temporary and copy it out (1.2-1.8x); log_softmax and softmax_backward
-# in place took 1.2-1.8x and 0.85-3.2x, at 4096x1000 float64 less than a temporary (1.5-1.7x).
+# In place (out the very input), every kernel could run directly (each reads element i before it
+# writes element i and never reads an input again afterwards), but LLVM does not vectorize a loop
+# that writes the array it reads, which costs the exp loops most: directly in place, softmax took
+# 4.3-5.9x and log_softmax_backward 4.1-5.8x their time (64x1000 and 4096x1000). So softmax has
+# kernels of its own in place, through a scratch row (IN_PLACE_VARIANTS: 0.92-1.02x the time out of
+# place, where a temporary and its copy took 1.2-1.6x); log_softmax_backward computes into a
+# temporary and copies it out (1.2-1.8x); log_softmax and softmax_backward run directly (1.2-1.8x
+# and 0.85-3.2x, at 4096x1000 float64 less than a temporary: 1.5-1.7x).
 IN_PLACE_KERNELS = {"log_softmax", "softmax_backward"}
+IN_PLACE_VARIANTS = {"softmax": "softmax_in_place"}
 
 
 def _direct_target(kernel_name, out, axis, rows, inputs):
-    """out viewed as (rows, n) if the kernel may write into it directly, else None.
+    """(kernel name, out viewed as (rows, n)) if a kernel may write into out directly, else None.
 
-    Direct writing needs a C-contiguous out with the axis last, and no input
-    overlapping it, except exactly for IN_PLACE_KERNELS.
+    Direct writing needs a C-contiguous out with the axis last, and no input overlapping it,
+    except exactly (the very input) for IN_PLACE_KERNELS and IN_PLACE_VARIANTS.
     """
     if out is None or axis != out.ndim - 1 or not out.flags.c_contiguous:
         return None
     target = out.reshape(rows.shape)
     for array in inputs:
+        if not np.may_share_memory(array, target):
+            continue
         same = array.ctypes.data == target.ctypes.data and array.strides == target.strides
-        if np.may_share_memory(array, target) and not (same and kernel_name in IN_PLACE_KERNELS):
+        if same and kernel_name in IN_PLACE_VARIANTS:
+            kernel_name = IN_PLACE_VARIANTS[kernel_name]
+        elif not (same and kernel_name in IN_PLACE_KERNELS):
             return None
-    return target
+    return kernel_name, target
 
 
 def _run(kernel_name, *arrays):
@@ -127,9 +134,9 @@ def _rowwise(name, kernel_name, inputs, moved_shape, axis, out):
         result = result.reshape(moved_shape)
         return result if axis_is_last else np.moveaxis(result, -1, axis)
     _check_out(name, out, moved_shape if axis_is_last else _unmoved(moved_shape, axis), rows.dtype)
-    target = _direct_target(kernel_name, out, axis, rows, inputs)
-    if target is not None:
-        _run(kernel_name, *inputs, target)
+    direct = _direct_target(kernel_name, out, axis, rows, inputs)
+    if direct is not None:
+        _run(direct[0], *inputs, direct[1])
         return out
     result = np.empty(rows.shape, rows.dtype)
     _run(kernel_name, *inputs, result)

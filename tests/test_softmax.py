@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import tracemalloc
 
 import numpy as np
 import pytest
@@ -116,11 +117,32 @@ def test_in_place_on_large_inputs(name, dtype):
     # the parallel and split-row kernels run in place too: a kernel that stored anything in the
     # output row before its last read of the input row would fail here
     function = getattr(fastact, name)
-    for shape in [(PARALLEL_MIN_ELEMENTS // 100 + 1, 100), (2, 50_000)]:  # rows in parallel; split rows
+    shapes = [
+        (PARALLEL_MIN_ELEMENTS // 100 + 1, 100),  # short rows in parallel
+        (PARALLEL_MIN_ELEMENTS // 5000 + 4, 5000),  # long rows in parallel
+        (3, 5000),  # long rows, serial
+        (2, 50_000),  # split rows
+    ]
+    for shape in shapes:
         x = random(shape, dtype, seed=6)
         expected = function(x)
         assert function(x, out=x) is x
         np.testing.assert_array_equal(x, expected)
+
+
+@pytest.mark.parametrize("shape", [(2000, 100), (5, 20_000), (60, 20_000), (2, 50_000)], ids=str)
+def test_softmax_in_place_allocates_no_temporary(shape, dtype):
+    # its own kernels keep the terms in a scratch row, one per thread at a time, not in a copy
+    x = random(shape, dtype, seed=7)
+    row_bytes = x.nbytes // x.shape[0]
+    fastact.softmax(x, out=x)  # compiled before tracing
+    tracemalloc.start()
+    try:
+        fastact.softmax(x, out=x)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak <= (fastact.get_num_threads() + 1) * row_bytes + 4096, (peak, row_bytes)
 
 
 def test_out_overlapping_the_input_gives_the_fresh_result():
@@ -405,9 +427,15 @@ def test_serial_and_parallel_kernels_give_the_same_bits():
                 inputs = (rng.normal(size=shape).astype(dtype), y) if "backward" in name else (x,)
                 results = []
                 for kernel in kernels:
+                    if name.endswith("_in_place"):  # out is the input, passed twice
+                        results.append(x.copy())
+                        kernel(results[-1], results[-1])
+                        continue
                     results.append(np.empty(shape[:1] if name == "logsumexp" else shape, dtype))
                     kernel(*inputs, results[-1])
                 np.testing.assert_array_equal(results[0], results[1], err_msg=f"{name} {shape} {dtype}")
+                if name.endswith("_in_place"):
+                    np.testing.assert_array_equal(results[0], y, err_msg=f"{name} {shape} {dtype}")
 
 
 def test_a_rows_result_does_not_depend_on_the_rows_around_it(raise_on_floating_point_warnings, dtype):
