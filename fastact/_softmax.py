@@ -85,34 +85,35 @@ def _check_out(name, out, shape, dtype):
 
 # In place (out the very input), every kernel could run directly (each reads element i before it
 # writes element i and never reads an input again afterwards), but LLVM does not vectorize a loop
-# that writes the array it reads, which costs the exp loops most: directly in place, softmax took
-# 4.3-5.9x and log_softmax_backward 4.1-5.8x their time (64x1000 and 4096x1000). So softmax has
-# kernels of its own in place, through a scratch row (IN_PLACE_VARIANTS: 0.92-1.02x the time out of
-# place, where a temporary and its copy took 1.2-1.6x); log_softmax_backward computes into a
-# temporary and copies it out (1.2-1.8x); log_softmax and softmax_backward run directly (1.2-1.8x
-# and 0.85-3.2x, at 4096x1000 float64 less than a temporary: 1.5-1.7x).
-IN_PLACE_KERNELS = {"log_softmax", "softmax_backward"}
-IN_PLACE_VARIANTS = {"softmax": "softmax_in_place"}
+# that writes the array it reads (its overlap check fails for equal pointers): directly in place,
+# softmax took 4.3-5.9x and log_softmax_backward 4.1-5.8x their time (64x1000 and 4096x1000),
+# log_softmax 1.2-1.8x and softmax_backward 0.85-3.2x; a temporary and its copy 1.2-1.8x. So each
+# has kernels of its own in place, which compute a row into a scratch row (softmax: its terms)
+# and then write it out.
+IN_PLACE_VARIANTS = {
+    name: f"{name}_in_place"
+    for name in ("softmax", "log_softmax", "softmax_backward", "log_softmax_backward")
+}
 
 
 def _direct_target(kernel_name, out, axis, rows, inputs):
     """(kernel name, out viewed as (rows, n)) if a kernel may write into out directly, else None.
 
     Direct writing needs a C-contiguous out with the axis last, and no input overlapping it,
-    except exactly (the very input) for IN_PLACE_KERNELS and IN_PLACE_VARIANTS.
+    except exactly (the very input, or both) for IN_PLACE_VARIANTS.
     """
     if out is None or axis != out.ndim - 1 or not out.flags.c_contiguous:
         return None
     target = out.reshape(rows.shape)
+    in_place = False
     for array in inputs:
         if not np.may_share_memory(array, target):
             continue
         same = array.ctypes.data == target.ctypes.data and array.strides == target.strides
-        if same and kernel_name in IN_PLACE_VARIANTS:
-            kernel_name = IN_PLACE_VARIANTS[kernel_name]
-        elif not (same and kernel_name in IN_PLACE_KERNELS):
+        if not same or kernel_name not in IN_PLACE_VARIANTS:
             return None
-    return kernel_name, target
+        in_place = True
+    return (IN_PLACE_VARIANTS[kernel_name] if in_place else kernel_name), target
 
 
 def _run(kernel_name, *arrays):

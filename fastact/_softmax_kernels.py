@@ -442,6 +442,15 @@ def scale_chunk(yc, inv_hi, inv_lo, terms=None):
 
 
 @kernel
+def copy_row(source, destination):
+    """destination[:] = source: a row computed into a scratch row, for a kernel in place (its own
+    last loop, writing the array it reads, LLVM would run scalar: see softmax_short_row_in_place)."""
+    prefer_wide_vectors()
+    for i in range(len(destination)):
+        destination[i] = source[i]
+
+
+@kernel
 def log_softmax_chunk(xc, c_hi, c_lo, yc):
     # log y = x - c, c = m + log(s) = c_hi + c_lo. Near c, x - c_hi is exact (Sterbenz), so the
     # dominant entry's -log1p(sum of the others) comes whole from c_lo; elsewhere c_lo is far
@@ -640,6 +649,13 @@ def split_map_log_softmax_backward(dyr, logyr, s_hi, s_lo, out):
         log_softmax_backward_chunk(dyr[start:stop], logyr[start:stop], s_hi, s_lo, out[start:stop])
 
 
+@parallel
+def split_copy(source, destination):
+    for c in prange(number_of_chunks(len(destination))):
+        start, stop = chunk_bounds(len(destination), c)
+        copy_row(source[start:stop], destination[start:stop])
+
+
 # --- the functions, per row ----------------------------------------------------
 # Rows of at most CHUNK entries run in turn (rows_in_turn), each row's exp pass also finding the
 # next row's maximum; longer rows run chunk by chunk, each pass on its own.
@@ -694,6 +710,16 @@ def log_softmax_short_row(x, y, r, m, following):
 
 
 @kernel
+def log_softmax_short_row_in_place(x, scratch, r, m, following):
+    """log_softmax_short_row for y = x: into a scratch row, then copied into x[r] (see
+    copy_row)."""
+    s_hi, s_lo, next_m = log_exp_sum(x[r], m, following)
+    log_softmax_chunk(x[r], *log_normalizer(m, s_hi, s_lo), scratch)
+    copy_row(scratch, x[r])
+    return next_m
+
+
+@kernel
 def logsumexp_short_row(x, out, r, m, following):
     s_hi, s_lo, next_m = log_exp_sum(x[r], m, following)
     out[r] = logsumexp_from(m, s_hi, s_lo)
@@ -703,6 +729,7 @@ def logsumexp_short_row(x, out, r, m, following):
 softmax_rows_in_turn = rows_in_turn(softmax_short_row)
 softmax_rows_in_turn_in_place = rows_in_turn(softmax_short_row_in_place)  # its y: the scratch row
 log_softmax_rows_in_turn = rows_in_turn(log_softmax_short_row)
+log_softmax_rows_in_turn_in_place = rows_in_turn(log_softmax_short_row_in_place)  # y: a scratch row
 logsumexp_rows_in_turn = rows_in_turn(logsumexp_short_row)
 
 
@@ -950,11 +977,106 @@ def log_softmax_backward_parallel(dy, logy, out):
     clear_fp_status()
 
 
+# In place (out is an input, passed as both): each row into a scratch row, then copied out (copy_row).
+
+
+@serial
+def log_softmax_in_place_serial(x, y):
+    scratch = np.empty(x.shape[1], x.dtype)
+    if x.shape[1] <= CHUNK:
+        log_softmax_rows_in_turn_in_place(x, scratch, 0, x.shape[0])
+    else:
+        for r in range(x.shape[0]):
+            log_softmax_row(x[r], scratch)
+            copy_row(scratch, x[r])
+    clear_fp_status()
+
+
+@parallel
+def log_softmax_in_place_parallel(x, y):
+    if split_rows(*x.shape):
+        scratch = np.empty(x.shape[1], x.dtype)
+        for r in range(x.shape[0]):
+            log_softmax_split_row(x[r], scratch)
+            split_copy(scratch, x[r])
+    elif x.shape[1] <= CHUNK:
+        blocks = number_of_blocks(x.shape[0])
+        for b in prange(blocks):
+            scratch = np.empty(x.shape[1], x.dtype)
+            log_softmax_rows_in_turn_in_place(x, scratch, *block_bounds(x.shape[0], blocks, b))
+    else:
+        for r in prange(x.shape[0]):
+            scratch = np.empty(x.shape[1], x.dtype)
+            log_softmax_row(x[r], scratch)
+            copy_row(scratch, x[r])
+    clear_fp_status()
+
+
+@serial
+def softmax_backward_in_place_serial(dy, y, out):
+    scratch = np.empty(dy.shape[1], out.dtype)
+    for r in range(dy.shape[0]):
+        softmax_backward_row(dy[r], y[r], scratch)
+        copy_row(scratch, out[r])
+    clear_fp_status()
+
+
+@parallel
+def softmax_backward_in_place_parallel(dy, y, out):
+    if split_rows(*dy.shape):
+        scratch = np.empty(dy.shape[1], out.dtype)
+        for r in range(dy.shape[0]):
+            softmax_backward_split_row(dy[r], y[r], scratch)
+            split_copy(scratch, out[r])
+    else:
+        blocks = number_of_blocks(dy.shape[0])
+        for b in prange(blocks):
+            scratch = np.empty(dy.shape[1], out.dtype)
+            for r in range(*block_bounds(dy.shape[0], blocks, b)):
+                softmax_backward_row(dy[r], y[r], scratch)
+                copy_row(scratch, out[r])
+    clear_fp_status()
+
+
+@serial
+def log_softmax_backward_in_place_serial(dy, logy, out):
+    ones = np.ones(min(dy.shape[1], CHUNK))
+    scratch = np.empty(dy.shape[1], out.dtype)
+    for r in range(dy.shape[0]):
+        log_softmax_backward_row(dy[r], logy[r], scratch, ones)
+        copy_row(scratch, out[r])
+    clear_fp_status()
+
+
+@parallel
+def log_softmax_backward_in_place_parallel(dy, logy, out):
+    ones = np.ones(min(dy.shape[1], CHUNK))
+    if split_rows(*dy.shape):
+        scratch = np.empty(dy.shape[1], out.dtype)
+        for r in range(dy.shape[0]):
+            log_softmax_backward_split_row(dy[r], logy[r], scratch, ones)
+            split_copy(scratch, out[r])
+    else:
+        blocks = number_of_blocks(dy.shape[0])
+        for b in prange(blocks):
+            scratch = np.empty(dy.shape[1], out.dtype)
+            for r in range(*block_bounds(dy.shape[0], blocks, b)):
+                log_softmax_backward_row(dy[r], logy[r], scratch, ones)
+                copy_row(scratch, out[r])
+    clear_fp_status()
+
+
 KERNELS = {
     "softmax": (softmax_serial, softmax_parallel),
     "softmax_in_place": (softmax_in_place_serial, softmax_in_place_parallel),
     "log_softmax": (log_softmax_serial, log_softmax_parallel),
+    "log_softmax_in_place": (log_softmax_in_place_serial, log_softmax_in_place_parallel),
     "logsumexp": (logsumexp_serial, logsumexp_parallel),
     "softmax_backward": (softmax_backward_serial, softmax_backward_parallel),
+    "softmax_backward_in_place": (softmax_backward_in_place_serial, softmax_backward_in_place_parallel),
     "log_softmax_backward": (log_softmax_backward_serial, log_softmax_backward_parallel),
+    "log_softmax_backward_in_place": (
+        log_softmax_backward_in_place_serial,
+        log_softmax_backward_in_place_parallel,
+    ),
 }

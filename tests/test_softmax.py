@@ -9,6 +9,7 @@ import textwrap
 import threading
 import tracemalloc
 
+import numba
 import numpy as np
 import pytest
 import scipy.special
@@ -112,37 +113,66 @@ def test_out_contiguous_strided_and_in_place(name, dtype):
     np.testing.assert_array_equal(transposed, expected.T)
 
 
+# Shapes that reach every kernel path in place: short rows in parallel, long rows in parallel,
+# long rows serial, split rows (each chunk of a row over threads).
+LARGE_SHAPES = [
+    (PARALLEL_MIN_ELEMENTS // 100 + 1, 100),
+    (PARALLEL_MIN_ELEMENTS // 5000 + 4, 5000),
+    (3, 5000),
+    (2, 50_000),
+]
+BACKWARD_FORWARD = {"softmax_backward": "softmax", "log_softmax_backward": "log_softmax"}
+
+
 @pytest.mark.parametrize("name", ROWWISE)
 def test_in_place_on_large_inputs(name, dtype):
-    # the parallel and split-row kernels run in place too: a kernel that stored anything in the
-    # output row before its last read of the input row would fail here
+    # a kernel that stored anything in the output row before its last read of the input row
+    # would fail here
     function = getattr(fastact, name)
-    shapes = [
-        (PARALLEL_MIN_ELEMENTS // 100 + 1, 100),  # short rows in parallel
-        (PARALLEL_MIN_ELEMENTS // 5000 + 4, 5000),  # long rows in parallel
-        (3, 5000),  # long rows, serial
-        (2, 50_000),  # split rows
-    ]
-    for shape in shapes:
+    for shape in LARGE_SHAPES:
         x = random(shape, dtype, seed=6)
         expected = function(x)
         assert function(x, out=x) is x
         np.testing.assert_array_equal(x, expected)
 
 
-@pytest.mark.parametrize("shape", [(2000, 100), (5, 20_000), (60, 20_000), (2, 50_000)], ids=str)
-def test_softmax_in_place_allocates_no_temporary(shape, dtype):
-    # its own kernels keep the terms in a scratch row, one per thread at a time, not in a copy
-    x = random(shape, dtype, seed=7)
-    row_bytes = x.nbytes // x.shape[0]
-    fastact.softmax(x, out=x)  # compiled before tracing
+@pytest.mark.parametrize("overwritten", ["dy", "forward output"])
+@pytest.mark.parametrize("name", list(BACKWARD_FORWARD))
+def test_backward_in_place_on_large_inputs(name, overwritten, dtype):
+    function, forward = getattr(fastact, name), getattr(fastact, BACKWARD_FORWARD[name])
+    for shape in LARGE_SHAPES:
+        dy, y = random(shape, dtype, seed=8), forward(random(shape, dtype, seed=6))
+        expected = function(dy, y)
+        target = dy if overwritten == "dy" else y
+        assert function(dy, y, out=target) is target
+        np.testing.assert_array_equal(target, expected)
+
+
+def traced_peak(call):
+    call()  # compiled before tracing
     tracemalloc.start()
     try:
-        fastact.softmax(x, out=x)
-        _, peak = tracemalloc.get_traced_memory()
+        call()
+        return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert peak <= (fastact.get_num_threads() + 1) * row_bytes + 4096, (peak, row_bytes)
+
+
+@pytest.mark.parametrize("name", [*ROWWISE, *BACKWARD_FORWARD])
+@pytest.mark.parametrize("shape", [(2000, 100), (5, 20_000), (60, 20_000), (2, 50_000)], ids=str)
+def test_in_place_allocates_no_temporary(name, shape, dtype):
+    # in place, each kernel computes a row into a scratch row (one per thread at a time; softmax
+    # keeps its terms there), not the whole result into a temporary
+    function = getattr(fastact, name)
+    x = random(shape, dtype, seed=7)
+    if name in BACKWARD_FORWARD:
+        y = getattr(fastact, BACKWARD_FORWARD[name])(random(shape, dtype, seed=8))
+        peak = traced_peak(lambda: function(x, y, out=x))
+    else:
+        peak = traced_peak(lambda: function(x, out=x))
+    row_bytes = x.nbytes // x.shape[0]
+    threads = max(fastact.get_num_threads(), numba.config.NUMBA_NUM_THREADS)
+    assert peak <= (threads + 1) * row_bytes + 64 * 1024, (peak, row_bytes)  # and ones[:4096]
 
 
 def test_out_overlapping_the_input_gives_the_fresh_result():
@@ -427,15 +457,17 @@ def test_serial_and_parallel_kernels_give_the_same_bits():
                 inputs = (rng.normal(size=shape).astype(dtype), y) if "backward" in name else (x,)
                 results = []
                 for kernel in kernels:
-                    if name.endswith("_in_place"):  # out is the input, passed twice
-                        results.append(x.copy())
-                        kernel(results[-1], results[-1])
+                    if name.endswith("_in_place"):  # out is the first input, passed again
+                        results.append(inputs[0].copy())
+                        kernel(results[-1], *inputs[1:], results[-1])
                         continue
                     results.append(np.empty(shape[:1] if name == "logsumexp" else shape, dtype))
                     kernel(*inputs, results[-1])
                 np.testing.assert_array_equal(results[0], results[1], err_msg=f"{name} {shape} {dtype}")
                 if name.endswith("_in_place"):
-                    np.testing.assert_array_equal(results[0], y, err_msg=f"{name} {shape} {dtype}")
+                    out_of_place = np.empty(shape, dtype)
+                    KERNELS[name.removesuffix("_in_place")][0](*inputs, out_of_place)
+                    np.testing.assert_array_equal(results[0], out_of_place, err_msg=f"{name} {shape} {dtype}")
 
 
 def test_a_rows_result_does_not_depend_on_the_rows_around_it(raise_on_floating_point_warnings, dtype):
