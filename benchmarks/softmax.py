@@ -55,3 +55,38 @@ class Softmax:
 
     def peakmem_call(self, name, which, dtype, shape):
         self.function(*self.inputs, axis=-1)
+
+
+IN_PLACE_FUNCTIONS = ("softmax", "log_softmax", "softmax_backward", "log_softmax_backward")
+FORWARD_OF = {"softmax_backward": "softmax", "log_softmax_backward": "log_softmax"}
+
+
+class InPlace:
+    """fastact with out= its first input against the same call into a preallocated out: in place,
+    each row is computed into a scratch row, so neither time nor memory should grow (peakmem).
+    Repeated calls in place keep transforming the same array; every value stays finite."""
+
+    params = (IN_PLACE_FUNCTIONS, ("in place", "out of place"), DTYPES, ("64x1000", "4096x1000"))
+    param_names = ("function", "out", "dtype", "shape")
+    rounds = 1
+    repeat = (1, 5, 2.0)
+    warmup_time = 0.05
+    timeout = 300
+
+    def setup(self, name, out, dtype, shape):
+        self.function = getattr(fastact, name)
+        rows, n = (int(side) for side in shape.split("x"))
+        rng = np.random.default_rng(0)
+        x = (rng.normal(size=(rows, n)) * 3).astype(dtype)
+        if name in FORWARD_OF:
+            self.inputs = (rng.normal(size=(rows, n)).astype(dtype), getattr(fastact, FORWARD_OF[name])(x))
+        else:
+            self.inputs = (x,)
+        self.out = self.inputs[0] if out == "in place" else np.empty_like(x)
+        self.function(*self.inputs, out=self.out)  # compile, fill caches
+
+    def time_call(self, name, out, dtype, shape):
+        self.function(*self.inputs, out=self.out)
+
+    def peakmem_call(self, name, out, dtype, shape):
+        self.function(*self.inputs, out=self.out)
