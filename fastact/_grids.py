@@ -39,6 +39,14 @@ def full_range_grid(dtype):
     return np.concatenate([grid, np.array([-0.0], dtype=dtype)])  # unique() folds -0.0 into 0.0
 
 
+def log_uniform_sample(dtype, size=3000, low=1e-10, high=60.0, seed=20261204):
+    """``size`` magnitudes log-uniform in [low, high], fixed by ``seed``, with both signs: dense
+    where formulas switch between series, cancellation-free forms and tails."""
+    rng = np.random.default_rng(seed)
+    magnitudes = np.exp(rng.uniform(np.log(low), np.log(high), size))
+    return np.concatenate([magnitudes, -magnitudes]).astype(dtype)
+
+
 SPECIAL_VALUES = [
     0.0,
     -0.0,

@@ -98,6 +98,17 @@ def test_unsupported_input_types_raise_type_error_naming_the_function(bad):
             u(*([bad] * u.nin))
 
 
+LONGDOUBLE_IS_FLOAT64 = np.finfo(np.longdouble).eps == np.finfo(np.float64).eps
+
+
+@pytest.mark.skipif(LONGDOUBLE_IS_FLOAT64, reason="longdouble is float64 here")
+def test_longdouble_raises_unless_cast_to_float64():
+    x = np.linspace(-3, 3, 5, dtype=np.longdouble)
+    with pytest.raises(TypeError, match="sigmoid"):
+        fastact.sigmoid(x)
+    np.testing.assert_array_equal(fastact.sigmoid(x, dtype=np.float64), fastact.sigmoid(x.astype(np.float64)))
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_special_values_raise_no_floating_point_errors(name, dtype):
     u = ufunc(name)
@@ -122,6 +133,25 @@ def test_nan_in_nan_out(name, dtype):
         poisoned = [a.copy() for a in inputs]
         poisoned[position][0] = np.nan
         assert np.isnan(u(*poisoned)[0]), f"{name}: nan in argument {position} did not give nan"
+
+
+# The forward functions that return -0.0 for -0.0 (odd at 0); the others return +0.0 (README).
+MINUS_ZERO_KEPT = {"tanh", "tanhshrink", "silu", "mish", "gelu", "gelu_tanh", "leaky_relu", "hardtanh"}
+NONZERO_AT_ZERO = {"step", "sigmoid", "softplus", "log_sigmoid", "hardsigmoid"}
+ZERO_AT_ZERO = [
+    name
+    for name, spec in fastact.UFUNCS.items()
+    if spec.role == "forward" and not spec.parametric and name not in NONZERO_AT_ZERO
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=lambda d: d.__name__)
+@pytest.mark.parametrize("name", ZERO_AT_ZERO)
+def test_sign_of_the_result_at_minus_zero(name, dtype):
+    for zero in (dtype(-0.0), np.full(3, -0.0, dtype=dtype)):
+        result = np.asarray(ufunc(name)(zero))
+        assert (result == 0).all()
+        assert (np.signbit(result) == (name in MINUS_ZERO_KEPT)).all(), f"{name}({zero!r}) = {result!r}"
 
 
 def test_lazy_names_and_dir():

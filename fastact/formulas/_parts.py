@@ -65,6 +65,17 @@ def over_one_plus_power(numerator, q, q_low, n):
 
 
 @kernel
+def dd_quotient(n, n_low, d, d_low):
+    """(n + n_low)/(d + d_low) rounded about once, for d >= 1 (d_low <= ulp(d)/2): the quotient
+    of the leading parts corrected by its remainder (exact by FMA) and both low parts, over d by
+    rough_reciprocal (0.3% of a correction below 2^-52 of the quotient). A correction of 0 leaves
+    the quotient's sign (-0.0), a nan one (an infinite quotient) the quotient itself."""
+    quotient = n / d
+    correction = (fma(-quotient, d, n) + (n_low - quotient * d_low)) * rough_reciprocal(d)
+    return quotient + correction if abs(correction) > 0 else quotient
+
+
+@kernel
 def near_root(x, patch, general):
     """A derivative from its Taylor patch around an interior root (fastact/_fitting/fit_roots.py) where
     x lies in the patch, else ``general``: x - x0 is exact there and the relative error stays

@@ -20,13 +20,22 @@ from .._elementary import (
     erfc,
     erfc_parts,
     exp_parts,
+    fma,
     kernel,
     scale_by_power_of_two,
     scaled_erfc_parts,
     two_product,
     two_sum,
 )
-from ._parts import EXP_PARTS_LIMIT, decay, near_root, one_plus, over_one_plus_power, times_parts
+from ._parts import (
+    EXP_PARTS_LIMIT,
+    dd_quotient,
+    decay,
+    near_root,
+    one_plus,
+    over_one_plus_power,
+    times_parts,
+)
 
 NEGLIGIBLE_BELOW = -EXP_PARTS_LIMIT  # x exp(x) and x Phi(x) are -0.0 below this
 
@@ -93,14 +102,23 @@ def d2silu(x):
 
 @kernel
 def mish(x):
-    xc = clamp(x, NEGLIGIBLE_BELOW, 0.0)
-    k, hi, lo, e = decay(abs(x))
-    # x >= 0: x tanh(sp) = x - x 2e^2/(1 + 2e + 2e^2), the correction rounded once by fma.
-    square = e * e
-    positive = x - clamp(x, 0.0, EXP_PARTS_LIMIT) * (2.0 * square / (1.0 + 2.0 * e + 2.0 * square))
-    # x < 0: x u / (1 + u (u + 1)/(u + 2)), every term positive; x u from u's unrounded parts.
-    negative = scale_by_power_of_two(times_parts(xc, hi, lo) / (1.0 + e * (e + 1.0) / (e + 2.0)), k)
-    return positive if x >= 0 else negative
+    # tanh(softplus(x)) = (1 + 2e)/(1 + 2e + 2e^2) for x >= 0 and e (e + 2)/(e^2 + 2e + 2) for
+    # x < 0, e = exp(-|x|) (every term positive): both a (e + b)/(c + e (p + q e)), the branch
+    # choosing the coefficients, so one double-double quotient serves both (one division). For
+    # x < 0, a is e's unrounded parts, scaled by 2^k last (a subnormal result rounds once).
+    # Rounding x e, the denominator and the quotient apart cost up to 2.26 ULP (at x = -2.0575),
+    # x - x 2e^2/(1 + 2e + 2e^2) up to 1.8 ULP near 0.
+    positive = x >= 0  # -0.0 too
+    xc = x if positive else clamp(x, NEGLIGIBLE_BELOW, 0.0)
+    k, hi, lo, _ = decay(abs(x))
+    e_hi, e_lo = scale_by_power_of_two(hi, k), scale_by_power_of_two(lo, k)
+    a_hi, a_lo = (2.0, 0.0) if positive else (hi, lo)
+    b, c, p, q = (0.5, 1.0, 2.0, 2.0) if positive else (2.0, 2.0, 2.0, 1.0)
+    gate, gate_lo = dd_mul(a_hi, a_lo, *dd_add(e_hi, e_lo, b, 0.0))
+    numerator, numerator_err = two_product(xc, gate)
+    d, d_lo = dd_add(*dd_mul(e_hi, e_lo, *dd_add(q * e_hi, q * e_lo, p, 0.0)), c, 0.0)
+    quotient = dd_quotient(numerator, fma(xc, gate_lo, numerator_err), d, d_lo)
+    return quotient if positive else scale_by_power_of_two(quotient, k)
 
 
 @kernel
