@@ -90,3 +90,29 @@ class InPlace:
 
     def peakmem_call(self, name, out, dtype, shape):
         self.function(*self.inputs, out=self.out)
+
+
+class DominantEntry:
+    """Rows whose first entry lies 30 or more above the others (a confident classifier's logits)
+    against Gaussian rows: float64 log_softmax and logsumexp sum such rows again
+    (exact_when_dominant), which should cost one exp pass more, and only there."""
+
+    params = (("log_softmax", "logsumexp"), ("gaussian", "dominant"), DTYPES, ("64x1000", "4096x1000"))
+    param_names = ("function", "rows", "dtype", "shape")
+    rounds = 1
+    repeat = (1, 5, 2.0)
+    warmup_time = 0.05
+    timeout = 300
+
+    def setup(self, name, kind, dtype, shape):
+        self.function = getattr(fastact, name)
+        rows, n = (int(side) for side in shape.split("x"))
+        x = np.random.default_rng(0).normal(size=(rows, n))
+        if kind == "dominant":
+            x[:, 1:] -= 33.0
+            x[:, 0] = 3.0
+        self.x = x.astype(dtype)
+        self.function(self.x)
+
+    def time_call(self, name, kind, dtype, shape):
+        self.function(self.x)

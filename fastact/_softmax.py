@@ -62,9 +62,20 @@ def _normalized_axis(name, axis, ndim):
     return int(axis) % ndim
 
 
+def _as_array(name, x):
+    """x as an ndarray; a masked array is refused, since its data alone would sum the masked
+    entries in silently."""
+    if isinstance(x, np.ma.MaskedArray):
+        raise TypeError(
+            f"fastact.{name} does not support masked arrays: pass x.filled(-np.inf) to leave the "
+            "masked entries out of each row's sum, or np.asarray(x) to include them"
+        )
+    return np.asarray(x)
+
+
 def _as_rows(name, x, axis, dtype=None):
     """(x as C-contiguous (rows, n) of ``dtype``, x's shape with the axis moved last, the axis)."""
-    x = np.asarray(x)
+    x = _as_array(name, x)
     dtype = _float_dtype(name, x.dtype) if dtype is None else dtype
     axis = _normalized_axis(name, axis, x.ndim)
     moved = x if axis == x.ndim - 1 else np.moveaxis(x, axis, -1)
@@ -73,7 +84,7 @@ def _as_rows(name, x, axis, dtype=None):
 
 
 def _check_out(name, out, shape, dtype):
-    if not isinstance(out, np.ndarray):
+    if not isinstance(out, np.ndarray) or isinstance(out, np.ma.MaskedArray):
         raise TypeError(f"fastact.{name}: out must be a numpy.ndarray (got {type(out).__name__})")
     if out.shape != tuple(shape):
         raise ValueError(f"fastact.{name}: out has shape {out.shape}, expected {tuple(shape)}")
@@ -185,7 +196,7 @@ def logsumexp(x, axis=-1, keepdims=False):
 
 
 def _backward_inputs(name, dy, other, axis):
-    dy, other = np.asarray(dy), np.asarray(other)
+    dy, other = _as_array(name, dy), _as_array(name, other)
     if dy.shape != other.shape:
         raise ValueError(f"fastact.{name}: dy has shape {dy.shape}, but the output has shape {other.shape}")
     dtype = _float_dtype(name, dy.dtype)
@@ -219,7 +230,7 @@ def softmax_jacobian(x, axis=-1):
     negated sum of the row's other entries (exact rows summing to 0, and no
     cancellation in 1 - y_i when y_i is near 1).
     """
-    x = np.asarray(x)
+    x = _as_array("softmax_jacobian", x)
     y = np.moveaxis(_softmax("softmax_jacobian", x, axis, None), _normalized_axis("", axis, x.ndim), -1)
     with np.errstate(under="ignore", invalid="ignore"):
         jacobian = -y[..., :, None] * y[..., None, :]

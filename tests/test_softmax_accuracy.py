@@ -118,6 +118,36 @@ def test_dominant_entry_on_a_two_chunk_row(position, dtype):
 
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: d.__name__)
+@pytest.mark.parametrize("shape", [(8, 1000), (4, 4500), (1, 100_000)], ids=lambda s: "x".join(map(str, s)))
+def test_dominant_entry_over_equal_others(shape, dtype):
+    """One entry 30 to 700 above all the others, which are equal: their terms' rounding errors
+    add up rather than cancel, so a sum of rests that rounds by n 2^-53 of itself (up to 101 ULP
+    of t at 1e5 entries, before exact_when_dominant) shows; short, long and split rows."""
+    rows, length = shape
+    gaps = (30.0, 40.0, 100.0, 700.0) if dtype == np.float64 else (20.0, 40.0, 80.0)
+    x = np.empty((rows * len(gaps), length))
+    for g, gap in enumerate(gaps):
+        x[g * rows : (g + 1) * rows] = -gap
+    positions = np.arange(len(x)) % 2 * (length - 1)  # the maximum first or last
+    x[np.arange(len(x)), positions] = 0.0
+    x = x.astype(dtype)
+    results = {
+        "log_softmax": fastact.log_softmax(x)[np.arange(len(x)), positions],
+        "logsumexp": fastact.logsumexp(x),
+    }
+    worst = dict.fromkeys(results, 0.0)
+    with mp.workprec(PRECISION_BITS):
+        for r in range(len(x)):
+            others = (length - 1) * mp.exp(mp.mpf(float(x[r, length - 1 - positions[r]])))
+            exact = {"log_softmax": -mp.log1p(others), "logsumexp": mp.log1p(others)}
+            for name, values in results.items():
+                worst[name] = max(worst[name], max_ulp_error([values[r]], [exact[name]], dtype)[0])
+    for name, error in worst.items():
+        record(name, dtype, "dominant, equal others", error)
+    assert max(worst.values()) <= BOUND_ULP, worst
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: d.__name__)
 def test_tied_maxima_in_two_chunks(dtype):
     """Two maxima (3), one per chunk, the others far below: log_softmax ~ -log(2) at both, logsumexp
     ~ 3 + log(2)."""
