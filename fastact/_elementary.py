@@ -236,6 +236,45 @@ def scale_by_power_of_two(v, k):
     return v * power_of_two(half) * power_of_two(k - half)
 
 
+# scale_by_power_of_two's range; beyond it v 2^k is 0 or inf for |v| in [2^-960, 2^960]
+SCALE_EXPONENT_LIMIT = 2044
+
+
+@kernel
+def scale_by_clamped_power_of_two(v, k):
+    """v * 2^k for any integer k and 2^-960 <= |v| <= 2^960 (or v = 0, inf, nan), rounded once.
+
+    For a result whose exponent is a sum of parts (exp's k, a parameter's exponent from
+    split_exponent): the clamp changes only exponents where the product is 0 or inf anyway.
+    """
+    return scale_by_power_of_two(v, clamp(k, -SCALE_EXPONENT_LIMIT, SCALE_EXPONENT_LIMIT))
+
+
+EXPONENT_FIELD = 0x7FF << EXPONENT_SHIFT
+SIGN_AND_MANTISSA = np.int64(~EXPONENT_FIELD)
+SUBNORMAL_SCALE_EXPONENT = 64
+SMALLEST_NORMAL = 2.0**-1022
+
+
+@kernel
+def split_exponent(a):
+    """(m, g): a = m 2^g exactly, 1 <= |m| < 2, for finite nonzero a (subnormal too); (a, 0) for
+    0, ±inf and nan.
+
+    A parameter of any size then enters a formula as m near 1 and g added to the result's
+    power of two, applied last: alpha exp(x) with alpha = 1e300 would otherwise be formed near
+    exp's 2^-1100 scale and off by many ULP, and gain^2 overflow before it is scaled down.
+    """
+    subnormal = abs(a) < SMALLEST_NORMAL
+    normal = a * 2.0**SUBNORMAL_SCALE_EXPONENT if subnormal else a  # exact
+    bits = double_bits(normal)
+    field = (bits >> EXPONENT_SHIFT) & 0x7FF
+    m = double_from_bits((bits & SIGN_AND_MANTISSA) | (EXPONENT_BIAS << EXPONENT_SHIFT))
+    g = field - EXPONENT_BIAS - (SUBNORMAL_SCALE_EXPONENT if subnormal else 0)
+    special = (field == 0) | (field == 0x7FF)  # 0 (subnormals are normal by now), inf and nan
+    return (a if special else m), (0 if special else g)
+
+
 @kernel
 def integer_to_double(n):
     """float(n) for |n| < 2^51, by the shifter trick (AVX2 has no packed int64 -> double)."""

@@ -47,6 +47,17 @@ def log_uniform_sample(dtype, size=3000, low=1e-10, high=60.0, seed=20261204):
     return np.concatenate([magnitudes, -magnitudes]).astype(dtype)
 
 
+def parameter_scaled_grid(scale):
+    """Points x where gain x, x or x / alpha (for a parameter ``scale``) runs densely through
+    [-2300, 2300], where a parameter of any size can move a tail's last nonzero value, plus
+    0, ±inf, the smallest subnormal and the largest double, both signs."""
+    z = np.concatenate([np.linspace(-2300, 2300, 461), np.linspace(-40, 40, 81)])
+    specials = [0.0, 5e-324, np.finfo(np.float64).max, np.inf]
+    with np.errstate(over="ignore", under="ignore"):
+        points = np.concatenate([z, z / scale, z * scale, specials, np.negative(specials)])
+    return np.unique(points[~np.isnan(points)])
+
+
 SPECIAL_VALUES = [
     0.0,
     -0.0,

@@ -279,6 +279,21 @@ PARAMETER_SAMPLES = {
     "threshold": ((0.0, 0.0), (1.0, -2.0), (-0.5, 0.25), (3.7, 3.7)),
 }
 
+# Parameters near the ends of float64's range (float64 only: float32 cannot hold them). A formula
+# must not let such a factor overflow, or keep a tail that should vanish nonzero (alpha exp(x)
+# with exp's argument clamped at -750), before the result is scaled.
+EXTREME_PARAMETER_SAMPLES = {
+    "sigmoid": ((1e300,), (-1e150,), (1e-300,)),
+    "leaky_relu": ((1e300,), (-1e-300,)),
+    "softplus": ((1e300, 20.0), (1e-300, 20.0)),
+    "elu": ((1e300,), (1e-300,)),
+    "celu": ((1e300,), (1e-300,)),
+    "hardtanh": ((-1e300, 1e300), (-1e-300, 1e-300)),
+    "softshrink": ((1e300,), (1e-300,)),
+    "hardshrink": ((1e300,), (1e-300,)),
+    "threshold": ((1e300, -1e300), (-1e-300, 1e300)),
+}
+
 
 # Stands in for an infinite input where a formula gives nan (x sigmoid(x) at -inf is -inf * 0):
 # the function's limit, to far below any float's resolution.

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 import fastact
-from fastact._grids import full_range_grid, inputs_on, log_uniform_sample
-from fastact._mpmath_reference import PARAMETER_SAMPLES, PRECISION_BITS, reference
+from fastact._grids import full_range_grid, inputs_on, log_uniform_sample, parameter_scaled_grid
+from fastact._mpmath_reference import EXTREME_PARAMETER_SAMPLES, PARAMETER_SAMPLES, PRECISION_BITS, reference
 from fastact._ulp import max_ulp_error
 
 from conftest import DTYPES, MEASURED_ULP, ufunc
@@ -23,15 +23,15 @@ def parameter_sets(spec):
     return PARAMETER_SAMPLES[spec.activation.name] if spec.parametric else [()]
 
 
-def worst_error(name, points):
+def worst_error(name, points, samples=None):
     """(max ULP error, inputs where it occurs) of ufunc ``name`` built on ``points``, over every
-    parameter sample."""
+    parameter sample (``samples``, by default PARAMETER_SAMPLES')."""
     spec = fastact.UFUNCS[name]
     dtype = points.dtype.type
     exact_function = reference(spec)
     worst = (0.0, None)
     with mp.workprec(PRECISION_BITS):
-        for params in parameter_sets(spec):
+        for params in parameter_sets(spec) if samples is None else samples:
             inputs = inputs_on(spec, points, params)
             computed = ufunc(name)(*inputs)
             assert computed.dtype == dtype
@@ -65,6 +65,24 @@ def test_forward_max_ulp_error_on_dense_sample(name, dtype):
     worst case between them (tanhshrink's series, 3.25 ULP at 5.45e-6) passed it unseen."""
     worst = worst_error(name, log_uniform_sample(dtype))
     assert worst[0] <= bound_of(name), f"{name} {dtype.__name__}: {worst[0]:.3g} ULP at inputs {worst[1]}"
+
+
+PARAMETRIC = [name for name, spec in fastact.UFUNCS.items() if spec.parametric]
+
+
+def test_every_parametric_activation_has_extreme_samples():
+    activations = {fastact.UFUNCS[name].activation.name for name in PARAMETRIC}
+    assert activations == set(EXTREME_PARAMETER_SAMPLES)
+
+
+@pytest.mark.parametrize("name", PARAMETRIC)
+def test_max_ulp_error_with_extreme_parameters(name):
+    """Parameters of 1e300 and 1e-300 (dsigmoid_gain(-1, 1e300) was 3.7e-48, not 0; delu_alpha
+    was nonzero at x = -inf from alpha = 2^20 on): each on points where its product with x, x
+    itself and x over it run through every tail."""
+    for params in EXTREME_PARAMETER_SAMPLES[fastact.UFUNCS[name].activation.name]:
+        worst = worst_error(name, parameter_scaled_grid(params[0]), [params])
+        assert worst[0] <= bound_of(name), f"{name}: {worst[0]:.3g} ULP at inputs {worst[1]}"
 
 
 # float64 inputs where an earlier formula broke its bound (found by denser searches than the grids).

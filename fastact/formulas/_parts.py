@@ -13,11 +13,15 @@ from .._elementary import (
     horner,
     kernel,
     rough_reciprocal,
+    scale_by_clamped_power_of_two,
     scale_by_power_of_two,
     two_product,
 )
 
 EXP_PARTS_LIMIT = 800.0  # exp(-800), times any factor below 2^50, scales by 2^k to 0
+# With a parameter's exponent added to k (split_exponent), the factor is gain^2 <= 2^2048 at most:
+# gain^2 exp(-t) is 0 in float64 from t = (1075 + 2048) ln 2 = 2164.7 on.
+SCALED_EXP_PARTS_LIMIT = 2300.0
 
 
 @kernel
@@ -28,10 +32,16 @@ def one_plus(e):
 
 
 @kernel
-def decay(t):
-    """(k, hi, lo, e): e = exp(-t) = 2^k (hi + lo), |lo| <= ulp(hi)/2, for t >= 0 (nan stays nan)."""
-    k, hi, lo = exp_parts(-clamp(t, 0.0, EXP_PARTS_LIMIT))
+def decay(t, limit=EXP_PARTS_LIMIT):
+    """(k, hi, lo, e): e = exp(-t) = 2^k (hi + lo), |lo| <= ulp(hi)/2, for t >= 0 (nan stays nan).
+
+    t is clamped to ``limit``: EXP_PARTS_LIMIT, or SCALED_EXP_PARTS_LIMIT where 2^k is to be
+    scaled by a parameter's power of two (k then reaches -3318).
+    """
+    k, hi, lo = exp_parts(-clamp(t, 0.0, limit))
     hi, lo = fast_two_sum(hi, lo)  # exp_parts' lo carries r^2/2 and more: normalize
+    if limit > EXP_PARTS_LIMIT:  # a constant once inlined: the test compiles away
+        return k, hi, lo, scale_by_clamped_power_of_two(hi + lo, k)
     return k, hi, lo, scale_by_power_of_two(hi + lo, k)
 
 

@@ -12,7 +12,6 @@ import math
 
 from .._elementary import (
     EXP_ARGUMENT_MAX,
-    EXP_ARGUMENT_MIN,
     EXPM1_ARGUMENT_MIN,
     EXPM1_LINEAR_BELOW,
     clamp,
@@ -20,7 +19,8 @@ from .._elementary import (
     fma,
     half_expm1_parts,
     kernel,
-    scale_by_power_of_two,
+    scale_by_clamped_power_of_two,
+    split_exponent,
 )
 
 NAN = math.nan
@@ -32,7 +32,11 @@ SELU_SCALE = 1.0507009873554804934193349852946
 SELU_NEGATIVE_HI = 1.7580993408473766
 SELU_NEGATIVE_LO = 5.75014648756476e-17
 SELU_NEGATIVE_RATIO = SELU_NEGATIVE_LO / SELU_NEGATIVE_HI
-QUOTIENT_CORRECTED_BELOW = 1000.0  # beyond, exp(x/alpha) is 0 or inf and needs no correction
+# a exp(z) / d with |a / d| up to 2^2098 (alpha = 1e300; exp(x/alpha)/alpha with alpha = 1e-320)
+# is nonzero and finite somewhere below |z| = 2200 (2^-1075 / 2^2098 = exp(-2199.5)): exp's
+# argument is clamped beyond that, not at exp's own -750.
+SCALED_EXP_ARGUMENT_LIMIT = 2300.0
+QUOTIENT_CORRECTED_BELOW = SCALED_EXP_ARGUMENT_LIMIT  # beyond, a exp(x/alpha) is 0 or inf
 
 
 @kernel
@@ -56,16 +60,20 @@ def _exp_times(z, a, c, divisor):
     """a exp(z) (1 + c) / divisor, rounded once (twice, within 1 ULP, for subnormal results).
 
     exp(z) = 2^k (hi + lo) (exp_parts; lo is up to ~r^2/2, not a rounding
-    error): the scaled value is formed at hi's magnitude, its product and
-    quotient errors recovered exactly by FMA, and 2^k applied last, so a
-    subnormal exp(z) is never rounded before scaling (alpha exp(x) near
-    x = -740 would otherwise be off by alpha/2 ULP).
+    error) and a = m_a 2^g_a, divisor = m_d 2^g_d (split_exponent): the scaled
+    value is formed near 1, its product and quotient errors recovered exactly
+    by FMA, and 2^(k + g_a - g_d) applied last, so a subnormal exp(z) is never
+    rounded before scaling (alpha exp(x) near x = -740 would otherwise be off
+    by alpha/2 ULP) and a large a or small divisor never overflows before it.
     """
-    k, hi, lo = exp_parts(clamp(z, EXP_ARGUMENT_MIN, EXP_ARGUMENT_MAX))
+    a, a_exponent = split_exponent(a)
+    divisor, divisor_exponent = split_exponent(divisor)
+    k, hi, lo = exp_parts(clamp(z, -SCALED_EXP_ARGUMENT_LIMIT, SCALED_EXP_ARGUMENT_LIMIT))
     n = a * hi
     n_low = fma(a, hi, -n) + a * (lo + (hi + lo) * c)
     q = n / divisor
-    return scale_by_power_of_two(q + (fma(-q, divisor, n) + n_low) / divisor, k)
+    quotient = q + (fma(-q, divisor, n) + n_low) / divisor
+    return scale_by_clamped_power_of_two(quotient, k + a_exponent - divisor_exponent)
 
 
 @kernel

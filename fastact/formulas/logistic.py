@@ -20,13 +20,14 @@ from .._elementary import (
     horner,
     kernel,
     product_error,
-    scale_by_power_of_two,
+    scale_by_clamped_power_of_two,
+    split_exponent,
     tanh_parts,
     two_product,
 )
 from .._elementary import tanh as _tanh
 from .._single import float32_backward_twin, float32_twin, untwinned
-from ._parts import EXP_PARTS_LIMIT, decay, one_plus, over_one_plus_power, times_parts
+from ._parts import SCALED_EXP_PARTS_LIMIT, decay, one_plus, over_one_plus_power, times_parts
 
 TINY = 2.0**-900  # below this, z^2 is negligible beside 1 in float64
 
@@ -62,6 +63,8 @@ def decay_of_product(gain, x):
     exp(-|z + d|) = e (1 - s), s = sign(z) d, to first order in the rounding
     error d of z: without it sigmoid(gain*x) near x = -700 would be off by ~|z|
     ULP. s is far below 2^-53, so it is applied as v - v s, never as 1 - s.
+    |z| is clamped to SCALED_EXP_PARTS_LIMIT, not 800: the derivatives scale 2^k
+    by gain or gain^2, which can keep a result nonzero to |z| = 2164.
     """
     z = gain * x
     if gain == 1.0:
@@ -69,9 +72,9 @@ def decay_of_product(gain, x):
         # float32 loops get their cheaper exp); LLVM drops the rest for the fixed forms.
         e = exp(-abs(z))
         return z, 0, e, 0.0, e, -expm1(-abs(z))
-    d = product_error(gain, x, z) if abs(z) < EXP_PARTS_LIMIT else 0.0
+    d = product_error(gain, x, z) if abs(z) < SCALED_EXP_PARTS_LIMIT else 0.0
     s = d if z >= 0 else -d
-    k, hi, lo, e = decay(abs(z))
+    k, hi, lo, e = decay(abs(z), SCALED_EXP_PARTS_LIMIT)
     m = -expm1(-abs(z))
     return z, k, hi - hi * s, lo - lo * s, e - e * s, m + e * s
 
@@ -83,28 +86,36 @@ def sigmoid(x, gain):
     # the numerator is chosen first, so the loop divides once.
     q, q_low = one_plus(e)
     numerator = 1.0 if z >= 0 else hi + lo
-    return scale_by_power_of_two(over_one_plus_power(numerator, q, q_low, 1), 0 if z >= 0 else k)
+    return scale_by_clamped_power_of_two(over_one_plus_power(numerator, q, q_low, 1), 0 if z >= 0 else k)
 
 
 @kernel
 def dsigmoid(x, gain):
-    # gain e/(1+e)^2, gain times e's unrounded parts and scaled last (subnormal results, large gains).
+    # gain e/(1+e)^2 = m 2^(g + k) (hi + lo)/(1+e)^2 with gain = m 2^g: the product formed near 1,
+    # from e's unrounded parts, and scaled last (subnormal results, gains up to the largest double).
     _, k, hi, lo, e, _ = decay_of_product(gain, x)
     q, q_low = one_plus(e)
-    numerator = e if gain == 1.0 else times_parts(gain, hi, lo)
-    return at_most_a_quarter(scale_by_power_of_two(over_one_plus_power(numerator, q, q_low, 2), k), gain)
+    gain_mantissa, gain_exponent = split_exponent(gain)
+    numerator = e if gain == 1.0 else times_parts(gain_mantissa, hi, lo)
+    slope = scale_by_clamped_power_of_two(over_one_plus_power(numerator, q, q_low, 2), k + gain_exponent)
+    return at_most_a_quarter(slope, gain)
 
 
 @kernel
 def d2sigmoid(x, gain):
     z, k, hi, lo, e, m = decay_of_product(gain, x)
+    gain_mantissa, gain_exponent = split_exponent(gain)
     if abs(z) < TINY:
-        # sigmoid''(z) = -z/8 + O(z^3): for tiny z the rounding of gain*x to a
-        # subnormal would dominate, so scale x once, by gain^3/8.
-        return -(gain * gain * gain * 0.125) * x
+        # sigmoid''(z) = -z/8 + O(z^3): for tiny z the rounding of gain*x to a subnormal would
+        # dominate, so scale x once, by gain^3/8: by its mantissas' part (gain^3 overflows from
+        # gain = 5.6e102 on) and x 2^64 (exact, and normal even for a subnormal x; |x| < 2^174
+        # here), then by their powers of two.
+        cubed = gain_mantissa * gain_mantissa * gain_mantissa * 0.125
+        return scale_by_clamped_power_of_two(-cubed * (x * 2.0**64), 3 * gain_exponent - 64)
     q, q_low = one_plus(e)
-    numerator = (e if gain == 1.0 else times_parts(gain * gain, hi, lo)) * m
-    return math.copysign(scale_by_power_of_two(over_one_plus_power(numerator, q, q_low, 3), k), -z)
+    numerator = (e if gain == 1.0 else times_parts(gain_mantissa * gain_mantissa, hi, lo)) * m
+    curvature = over_one_plus_power(numerator, q, q_low, 3)
+    return math.copysign(scale_by_clamped_power_of_two(curvature, k + 2 * gain_exponent), -z)
 
 
 @kernel

@@ -9,17 +9,20 @@ ignored: the formula above is exact for every x, where PyTorch's switch costs up
 to 5.8e5 ULP just above the threshold.
 """
 
-from .._elementary import exp, expm1, kernel, log1p, scale_by_power_of_two
+from .._elementary import exp, expm1, kernel, log1p, scale_by_clamped_power_of_two, split_exponent
 from . import logistic
 
 
 @kernel
 def softplus(x, beta, threshold):
     # exp(-|b x|) = 2^k (hi + lo) = e, corrected for the rounding of b x (logistic.decay_of_product).
-    # Below 2^-60, log1p(e)/b = e/b: from 2^k (hi + lo), scaled last, a subnormal result is rounded
-    # once (e/b would round it twice).
+    # Below 2^-60, log1p(e)/b = e/b: from 2^k (hi + lo), divided by b's mantissa and scaled last by
+    # 2^k over b's power of two, a subnormal result is rounded once (e/b would round it twice) and
+    # a tiny b does not overflow the quotient before it is scaled down.
     z, k, hi, lo, e, _ = logistic.decay_of_product(beta, x)
-    tail = scale_by_power_of_two((hi + lo) / beta, k) if e < 2.0**-60 else log1p(e) / beta
+    beta_mantissa, beta_exponent = split_exponent(beta)
+    small_tail = scale_by_clamped_power_of_two((hi + lo) / beta_mantissa, k - beta_exponent)
+    tail = small_tail if e < 2.0**-60 else log1p(e) / beta
     return (x if z > 0 else 0.0) + tail
 
 
