@@ -443,34 +443,45 @@ def others_exp_sum(xc, m, grid):
     return fast_two_sum(hi, lo)
 
 
-def exact_when_dominant(xr, m, s_hi, s_lo):
-    """(s_hi, s_lo), the sum of a row's exp(xr - m) for log(sum), or for a float64 row whose
-    maximum m dominates, (1, t): t, the others' sum, summed again on a grid scaled to it
-    (others_exp_sum), since -log1p(t), log_softmax at the maximum, needs t to its last bits (see
-    RESUM_BELOW). One more exp pass for such rows, serial for split rows: 1.5-2.2x the time of
-    rows that need none. Float32 rows count their maxima apart (exp_sum_apart_from_maxima) and
-    need nothing more. (1, t) is not normalized; log_of_sum takes it as it is. Compiled code only."""
+def dominance_grid(xr, s_hi, s_lo):
+    """For a float64 row whose sum s_hi + s_lo of exp(xr - m) is 1 + t with its maximum m
+    dominating, t below its length times RESUM_BELOW: the power of two just above t, the grid for
+    others_exp_sum; 0 for any other row (nan, no dominant entry, t = 0 exactly) and every float32
+    row (they count their maxima apart, exp_sum_apart_from_maxima, and need nothing more).
+    Compiled code only."""
 
 
-@overload(exact_when_dominant, inline="always")
-def _exact_when_dominant_for(xr, m, s_hi, s_lo):
+@overload(dominance_grid, inline="always")
+def _dominance_grid_for(xr, s_hi, s_lo):
     if xr.dtype == types.float32:
-        return lambda xr, m, s_hi, s_lo: (s_hi, s_lo)
+        return lambda xr, s_hi, s_lo: 0.0
 
-    def resummed(xr, m, s_hi, s_lo):
+    def grid(xr, s_hi, s_lo):
         t, t_err = two_sum(s_hi, -1.0)
         t += t_err + s_lo
-        if not 0.0 < t < len(xr) * RESUM_BELOW:  # nan, or no entry dominates, or t = 0 exactly
-            return s_hi, s_lo
-        grid = math.ldexp(1.0, math.frexp(t)[1])  # the power of two just above t
-        hi = lo = 0.0
-        for c in range(number_of_chunks(len(xr))):
-            start, stop = chunk_bounds(len(xr), c)
-            c_hi, c_lo = others_exp_sum(xr[start:stop], m, grid)
-            hi, lo = dd_add(hi, lo, c_hi, c_lo)
-        return 1.0, hi + lo
+        if not 0.0 < t < len(xr) * RESUM_BELOW:
+            return 0.0
+        return math.ldexp(1.0, math.frexp(t)[1])
 
-    return resummed
+    return grid
+
+
+@kernel
+def exact_when_dominant(xr, m, s_hi, s_lo):
+    """(s_hi, s_lo), the sum of a row's exp(xr - m) for log(sum), or for a row whose maximum m
+    dominates (dominance_grid), (1, t): t, the others' sum, summed again on a grid scaled to it
+    (others_exp_sum), since -log1p(t), log_softmax at the maximum, needs t to its last bits (see
+    RESUM_BELOW). One more exp pass for such rows: 1.5-2.2x the time of rows that need none.
+    (1, t) is not normalized; log_of_sum takes it as it is."""
+    grid = dominance_grid(xr, s_hi, s_lo)
+    if grid == 0.0:
+        return s_hi, s_lo
+    hi = lo = 0.0
+    for c in range(number_of_chunks(len(xr))):
+        start, stop = chunk_bounds(len(xr), c)
+        c_hi, c_lo = others_exp_sum(xr[start:stop], m, grid)
+        hi, lo = dd_add(hi, lo, c_hi, c_lo)
+    return 1.0, hi + lo
 
 
 @kernel
@@ -653,7 +664,14 @@ def split_log_exp_sum(xr, m):
         start, stop = chunk_bounds(len(xr), c)
         partials[c, 0], partials[c, 1], _ = log_exp_sum(xr[start:stop], m, None)
     hi, lo = fold_sums(partials)
-    return exact_when_dominant(xr, m, hi, lo)  # a dominated row sums again, serially
+    grid = dominance_grid(xr, hi, lo)  # exact_when_dominant, its chunks over threads
+    if grid == 0.0:
+        return hi, lo
+    for c in prange(partials.shape[0]):
+        start, stop = chunk_bounds(len(xr), c)
+        partials[c, 0], partials[c, 1] = others_exp_sum(xr[start:stop], m, grid)
+    hi, lo = fold_sums(partials)
+    return 1.0, hi + lo
 
 
 @parallel
