@@ -92,6 +92,20 @@ FOUND_ABOVE_BOUND = {
 }
 
 
+# float64 (x, parameters) where an earlier parametric formula broke its bound (found by review:
+# gain 0 times x 2^64 overflowing to nan).
+FOUND_ABOVE_BOUND_WITH_PARAMETERS = {
+    "d2sigmoid_gain": [(1e300, (0.0,)), (-1e300, (-0.0,)), (np.finfo(np.float64).max, (0.0,))],
+}
+
+
+@pytest.mark.parametrize("name", list(FOUND_ABOVE_BOUND_WITH_PARAMETERS))
+def test_within_bound_where_an_earlier_parametric_formula_was_not(name):
+    for x, params in FOUND_ABOVE_BOUND_WITH_PARAMETERS[name]:
+        worst = worst_error(name, np.array([x]), [params])
+        assert worst[0] <= bound_of(name), f"{name}: {worst[0]:.3g} ULP at inputs {worst[1]}"
+
+
 @pytest.mark.parametrize("name", list(FOUND_ABOVE_BOUND))
 def test_within_bound_where_an_earlier_formula_was_not(name):
     worst = worst_error(name, np.array(FOUND_ABOVE_BOUND[name]))

@@ -107,11 +107,12 @@ def d2sigmoid(x, gain):
     gain_mantissa, gain_exponent = split_exponent(gain)
     if abs(z) < TINY:
         # sigmoid''(z) = -z/8 + O(z^3): for tiny z the rounding of gain*x to a subnormal would
-        # dominate, so scale x once, by gain^3/8: by its mantissas' part (gain^3 overflows from
-        # gain = 5.6e102 on) and x 2^64 (exact, and normal even for a subnormal x; |x| < 2^174
-        # here), then by their powers of two.
+        # dominate, so scale x once, by gain^3/8. From |gain| = 2^100 on (gain^3 overflows from
+        # 5.6e102), by its mantissas' part and x 2^64 (exact and normal, for |x| < 2^-1000
+        # here), then by their powers of two; below, directly, rounded once (and 0 for gain 0).
         cubed = gain_mantissa * gain_mantissa * gain_mantissa * 0.125
-        return scale_by_clamped_power_of_two(-cubed * (x * 2.0**64), 3 * gain_exponent - 64)
+        huge_gain = scale_by_clamped_power_of_two(-cubed * (x * 2.0**64), 3 * gain_exponent - 64)
+        return huge_gain if abs(gain) >= 2.0**100 else -(gain * gain * gain * 0.125) * x
     q, q_low = one_plus(e)
     numerator = (e if gain == 1.0 else times_parts(gain_mantissa * gain_mantissa, hi, lo)) * m
     curvature = over_one_plus_power(numerator, q, q_low, 3)
